@@ -1,0 +1,238 @@
+package dev.llmtask.testkit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The Anthropic Messages dialect ({@code POST /v1/messages}): structured output through a forced
+ * tool, success bodies with {@code tool_use} / {@code text} content blocks, error bodies {@code
+ * {"type":"error","error":{"type","message"},"request_id"}} and the {@code request-id} / {@code
+ * anthropic-ratelimit-*} headers.
+ */
+final class AnthropicWire implements ProviderWire {
+
+  static final String PATH = "/v1/messages";
+  static final String DEFAULT_TOOL = "emit_result";
+  static final int REQUEST_LIMIT = 4_000;
+  static final int TOKEN_LIMIT = 400_000;
+
+  private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+  @Override
+  public String provider() {
+    return "anthropic";
+  }
+
+  @Override
+  public String taskOf(JsonNode request) {
+    JsonNode tool = tool(request);
+    JsonNode name = tool == null ? null : tool.get("name");
+    if (name != null && name.isTextual()) {
+      return name.asText();
+    }
+    JsonNode choice = request.path("tool_choice");
+    return "tool".equals(choice.path("type").asText()) && choice.path("name").isTextual()
+        ? choice.path("name").asText()
+        : null;
+  }
+
+  @Override
+  public JsonNode schemaOf(JsonNode request) {
+    JsonNode tool = tool(request);
+    JsonNode schema = tool == null ? null : tool.get("input_schema");
+    return schema != null && schema.isObject() ? schema : null;
+  }
+
+  /** The forced tool ({@code tool_choice: {"type":"tool","name":…}}), else the first tool. */
+  private static JsonNode tool(JsonNode request) {
+    JsonNode tools = request.path("tools");
+    if (!tools.isArray() || tools.size() == 0) {
+      return null;
+    }
+    JsonNode choice = request.path("tool_choice");
+    if ("tool".equals(choice.path("type").asText())) {
+      String forced = choice.path("name").asText();
+      for (JsonNode tool : tools) {
+        if (forced.equals(tool.path("name").asText())) {
+          return tool;
+        }
+      }
+    }
+    return tools.get(0);
+  }
+
+  @Override
+  public WireResponse success(
+      ReplyContext ctx, Outcome outcome, String text, SimulatedReply.Usage usage) {
+    int input = usage != null ? usage.inputTokens() : ctx.estimatedInputTokens();
+    int output = usage != null ? usage.outputTokens() : Math.max(1, text.length() / 4);
+    int cached = usage != null ? usage.cachedInputTokens() : 0;
+
+    ObjectNode body = NODES.objectNode();
+    body.put("id", "msg_01" + ctx.randomId(22));
+    body.put("type", "message");
+    body.put("role", "assistant");
+    body.put("model", ctx.model("claude-sonnet-4-5"));
+    ObjectNode block = body.putArray("content").addObject();
+    String stopReason;
+    JsonNode toolInput = outcome == Outcome.ANSWER ? parseObject(text) : null;
+    if (toolInput != null) {
+      block.put("type", "tool_use");
+      block.put("id", "toolu_01" + ctx.randomId(22));
+      String task = ctx.request() == null ? null : taskOf(ctx.request());
+      block.put("name", task != null ? task : DEFAULT_TOOL);
+      block.set("input", toolInput);
+      stopReason = "tool_use";
+    } else {
+      block.put("type", "text");
+      block.put("text", text);
+      stopReason =
+          outcome == Outcome.REFUSAL
+              ? "refusal"
+              : outcome == Outcome.TRUNCATED ? "max_tokens" : "end_turn";
+    }
+    body.put("stop_reason", stopReason);
+    body.putNull("stop_sequence");
+    ObjectNode u = body.putObject("usage");
+    u.put("input_tokens", input);
+    u.put("output_tokens", output);
+    u.put("cache_creation_input_tokens", 0);
+    u.put("cache_read_input_tokens", cached);
+    u.put("service_tier", "standard");
+    return WireResponse.json(200, headers(ctx, false), body);
+  }
+
+  private static JsonNode parseObject(String text) {
+    try {
+      JsonNode node = WireResponse.MAPPER.readTree(text);
+      return node != null && node.isObject() ? node : null;
+    } catch (IOException notJson) {
+      return null;
+    }
+  }
+
+  @Override
+  public WireResponse error(ReplyContext ctx, SimulatedReply.ErrorSpec spec) {
+    switch (spec.flavor()) {
+      case CUSTOM:
+        return errorResponse(ctx, spec.status(), spec.type(), spec.message(), spec.code(), false);
+      case QUOTA_EXHAUSTED:
+        return errorResponse(
+            ctx,
+            429,
+            "rate_limit_error",
+            "You have reached your specified workspace API usage limits. You will regain access"
+                + " when the limit resets or is raised.",
+            "enforced_spend_limit_reached",
+            false);
+      case OVERLOADED:
+        return errorResponse(ctx, 529, "overloaded_error", "Overloaded", null, false);
+      default:
+        break;
+    }
+    int status = spec.status();
+    String type;
+    String message;
+    switch (status) {
+      case 400:
+        type = "invalid_request_error";
+        message = "Invalid request (simulated by llmtask-testkit).";
+        break;
+      case 401:
+        type = "authentication_error";
+        message = "invalid x-api-key";
+        break;
+      case 402:
+        type = "billing_error";
+        message = "Your credit balance is too low to access the Anthropic API.";
+        break;
+      case 403:
+        type = "permission_error";
+        message = "Your API key does not have permission to use the specified resource.";
+        break;
+      case 404:
+        type = "not_found_error";
+        message = "model: " + ctx.model("unknown");
+        break;
+      case 408:
+      case 504:
+        type = "timeout_error";
+        message = "Request timed out.";
+        break;
+      case 409:
+        type = "conflict_error";
+        message = "The request conflicts with another request.";
+        break;
+      case 413:
+        type = "request_too_large";
+        message = "Request exceeds the maximum allowed number of bytes.";
+        break;
+      case 429:
+        type = "rate_limit_error";
+        message =
+            "This request would exceed the rate limit for your organization of "
+                + REQUEST_LIMIT
+                + " requests per minute. Please try again later.";
+        break;
+      case 529:
+        type = "overloaded_error";
+        message = "Overloaded";
+        break;
+      default:
+        if (status >= 500) {
+          type = "api_error";
+          message = "Internal server error";
+        } else {
+          type = "invalid_request_error";
+          message = "Request failed with status " + status + " (simulated by llmtask-testkit).";
+        }
+    }
+    return errorResponse(ctx, status, type, message, null, status == 429);
+  }
+
+  @Override
+  public WireResponse notFound(ReplyContext ctx, String method, String path) {
+    return errorResponse(ctx, 404, "not_found_error", "Not Found", null, false);
+  }
+
+  @Override
+  public WireResponse badRequest(ReplyContext ctx, String message) {
+    return errorResponse(ctx, 400, "invalid_request_error", message, null, false);
+  }
+
+  private WireResponse errorResponse(
+      ReplyContext ctx, int status, String type, String message, String code, boolean limited) {
+    Map<String, String> headers = headers(ctx, limited);
+    ObjectNode body = NODES.objectNode();
+    body.put("type", "error");
+    ObjectNode error = body.putObject("error");
+    error.put("type", type);
+    error.put("message", message);
+    if (code != null) {
+      error.putObject("details").put("error_code", code);
+    }
+    body.put("request_id", headers.get("request-id"));
+    return WireResponse.json(status, headers, body);
+  }
+
+  private static Map<String, String> headers(ReplyContext ctx, boolean limited) {
+    Map<String, String> h = new LinkedHashMap<>();
+    h.put("request-id", "req_011C" + ctx.randomId(20));
+    String reset = Instant.now().plusSeconds(limited ? 60 : 1).truncatedTo(ChronoUnit.SECONDS)
+        .toString();
+    long remaining = limited ? 0 : Math.max(0, REQUEST_LIMIT - 1 - ctx.index() % REQUEST_LIMIT);
+    h.put("anthropic-ratelimit-requests-limit", Integer.toString(REQUEST_LIMIT));
+    h.put("anthropic-ratelimit-requests-remaining", Long.toString(remaining));
+    h.put("anthropic-ratelimit-requests-reset", reset);
+    h.put("anthropic-ratelimit-tokens-limit", Integer.toString(TOKEN_LIMIT));
+    h.put("anthropic-ratelimit-tokens-remaining", Integer.toString(limited ? 0 : TOKEN_LIMIT));
+    h.put("anthropic-ratelimit-tokens-reset", reset);
+    return h;
+  }
+}
