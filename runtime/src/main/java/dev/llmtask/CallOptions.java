@@ -1,0 +1,127 @@
+package dev.llmtask;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Per-call policy overrides. Declare a {@code CallOptions} parameter on a task method and pass
+ * {@link #none()} or an instance built with {@link #builder()}:
+ *
+ * <pre>{@code
+ * desk.decideRotation(question, policy, CallOptions.builder().timeout(Duration.ofSeconds(5)).build());
+ * }</pre>
+ *
+ * Values set here win over runtime configuration, which wins over the annotation.
+ */
+public final class CallOptions {
+  private static final CallOptions NONE = new Builder().build();
+
+  private final Duration timeout;
+  private final Duration attemptTimeout;
+  private final Integer maxRetries;
+  private final Integer repairs;
+  private final String model;
+  private final Map<String, String> metadata;
+
+  private CallOptions(Builder b) {
+    this.timeout = b.timeout;
+    this.attemptTimeout = b.attemptTimeout;
+    this.maxRetries = b.maxRetries;
+    this.repairs = b.repairs;
+    this.model = b.model;
+    this.metadata = Map.copyOf(b.metadata);
+  }
+
+  /** No overrides. */
+  public static CallOptions none() {
+    return NONE;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Overall deadline of the call, or {@code null}. */
+  public Duration timeout() {
+    return timeout;
+  }
+
+  /** Timeout of one HTTP attempt, or {@code null}. */
+  public Duration attemptTimeout() {
+    return attemptTimeout;
+  }
+
+  /** Retry cap, or {@code null}. */
+  public Integer maxRetries() {
+    return maxRetries;
+  }
+
+  /** Re-ask cap, or {@code null}. */
+  public Integer repairs() {
+    return repairs;
+  }
+
+  /** Model, or {@code null}. */
+  public String model() {
+    return model;
+  }
+
+  /** Caller metadata (never sent to the provider). */
+  public Map<String, String> metadata() {
+    return metadata;
+  }
+
+  /** Fluent builder of {@link CallOptions}. */
+  public static final class Builder {
+    private Duration timeout;
+    private Duration attemptTimeout;
+    private Integer maxRetries;
+    private Integer repairs;
+    private String model;
+    private final Map<String, String> metadata = new LinkedHashMap<>();
+
+    private Builder() {}
+
+    /** Overall deadline of this call; must be positive. */
+    public Builder timeout(Duration timeout) {
+      this.timeout = Policies.positive(timeout, "timeout");
+      return this;
+    }
+
+    /** Timeout of each HTTP attempt; must be positive. */
+    public Builder attemptTimeout(Duration attemptTimeout) {
+      this.attemptTimeout = Policies.positive(attemptTimeout, "attemptTimeout");
+      return this;
+    }
+
+    /** Retry cap for this call; must be zero or more. */
+    public Builder maxRetries(int maxRetries) {
+      this.maxRetries = Policies.notNegative(maxRetries, "maxRetries");
+      return this;
+    }
+
+    /** Re-ask cap for this call; must be zero or more. */
+    public Builder repairs(int repairs) {
+      this.repairs = Policies.notNegative(repairs, "repairs");
+      return this;
+    }
+
+    /** Model for this call. */
+    public Builder model(String model) {
+      this.model = Policies.notBlank(model, "model");
+      return this;
+    }
+
+    /** Adds caller metadata. */
+    public Builder metadata(String key, String value) {
+      metadata.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+      return this;
+    }
+
+    public CallOptions build() {
+      return new CallOptions(this);
+    }
+  }
+}

@@ -1,0 +1,83 @@
+package dev.llmtask;
+
+import java.math.BigDecimal;
+import java.util.Objects;
+
+/**
+ * The telemetry record of one task call, delivered to every {@link TelemetrySink} exactly once,
+ * on success and on every failure. It never holds a prompt, a model answer or a secret.
+ *
+ * @param traceId the caller's trace id ({@link TraceId}) or a generated one
+ * @param task the task name, e.g. {@code decide_rotation}
+ * @param provider the provider name, e.g. {@code openai}
+ * @param model the model asked
+ * @param promptVersion the declared prompt version, e.g. {@code rotation_decision@2}
+ * @param status how the call ended
+ * @param attempts HTTP requests made to the provider, retries and re-asks included
+ * @param latencyMs wall-clock time of the whole call
+ * @param inputTokens input tokens over all attempts, as reported by the provider
+ * @param outputTokens output tokens over all attempts
+ * @param cachedInputTokens input tokens served from the provider's prompt cache
+ * @param costUsd estimated cost from the runtime's rate card; zero when the model has no rate
+ * @param failureReason why the call failed, without customer text; {@code null} when {@link CallStatus#OK}
+ * @param inputFingerprint first 12 hex chars of HMAC-SHA256 over the user prompt, only when a key is configured
+ * @param idempotencyKey the caller's idempotency key ({@link IdempotencyKey}), or {@code null}
+ */
+public record CallRecord(
+    String traceId,
+    String task,
+    String provider,
+    String model,
+    String promptVersion,
+    CallStatus status,
+    int attempts,
+    long latencyMs,
+    long inputTokens,
+    long outputTokens,
+    long cachedInputTokens,
+    BigDecimal costUsd,
+    String failureReason,
+    String inputFingerprint,
+    String idempotencyKey) {
+
+  public CallRecord {
+    Objects.requireNonNull(task, "task");
+    Objects.requireNonNull(status, "status");
+    Objects.requireNonNull(costUsd, "costUsd");
+  }
+
+  /** True when the call returned a valid answer. */
+  public boolean ok() {
+    return status == CallStatus.OK;
+  }
+
+  /**
+   * One structured line, {@code key=value} pairs in a fixed order, suitable for a log line:
+   * {@code trace_id=trace_acct_10234_01 task=decide_rotation model=gpt-4o-mini … status=ok}.
+   */
+  public String toLogLine() {
+    StringBuilder b = new StringBuilder(256);
+    b.append("trace_id=").append(traceId)
+        .append(" task=").append(task)
+        .append(" provider=").append(provider)
+        .append(" model=").append(model)
+        .append(" prompt_version=").append(promptVersion)
+        .append(" status=").append(status.wireName())
+        .append(" attempts=").append(attempts)
+        .append(" latency_ms=").append(latencyMs)
+        .append(" input_tokens=").append(inputTokens)
+        .append(" output_tokens=").append(outputTokens)
+        .append(" cached_input_tokens=").append(cachedInputTokens)
+        .append(" cost_usd=").append(costUsd.toPlainString());
+    if (inputFingerprint != null) {
+      b.append(" input_fingerprint=").append(inputFingerprint);
+    }
+    if (idempotencyKey != null) {
+      b.append(" idempotency_key=").append(idempotencyKey);
+    }
+    if (failureReason != null) {
+      b.append(" failure_reason=\"").append(failureReason.replace("\"", "'")).append('"');
+    }
+    return b.toString();
+  }
+}

@@ -1,0 +1,34 @@
+package dev.llmtask.codegen;
+
+import com.fasterxml.jackson.core.JsonParser;
+import dev.llmtask.internal.output.JsonDecoders;
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * Turns the model's JSON answer into the task's return value.
+ *
+ * <p>The parser is positioned before the answer's root object. A decoder throws
+ * {@link IOException} (typically a Jackson {@code JsonProcessingException}) when the answer does
+ * not fit the type; the runtime then treats the answer as invalid output.
+ */
+@FunctionalInterface
+public interface OutputDecoder<T> {
+
+  T decode(JsonParser parser) throws IOException;
+
+  /** Decodes the root object as {@code type} (a record). */
+  static <T> OutputDecoder<T> of(Class<T> type) {
+    return JsonDecoders.root(type);
+  }
+
+  /** Decodes the property {@code property} of the root object as {@code type} (a String, enum, number or boolean). */
+  static <T> OutputDecoder<T> wrapped(Class<T> type, String property) {
+    return JsonDecoders.property(type, property);
+  }
+
+  /** Decodes the array under {@code property} of the root object as a list of {@code elementType}. */
+  static <T> OutputDecoder<List<T>> listOf(Class<T> elementType, String property) {
+    return JsonDecoders.list(elementType, property);
+  }
+}

@@ -1,0 +1,171 @@
+package dev.llmtask.codegen;
+
+import dev.llmtask.LlmResult;
+import dev.llmtask.LlmRuntime;
+import dev.llmtask.internal.RuntimeAccess;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Everything the processor knows at compile time about one task method: its contract (name,
+ * prompt version, model, timeout, retry and re-ask caps), its output schemas and its decoder.
+ * Generated code holds one per task method in a {@code static final} field and calls it with the
+ * runtime and an {@link Invocation}.
+ *
+ * @param <T> the task's answer type
+ */
+public final class TaskSpec<T> {
+  /** Marks an int policy left to the runtime's configuration or default. */
+  public static final int INHERIT = -1;
+
+  private final String name;
+  private final String declaredBy;
+  private final String promptVersion;
+  private final String model;
+  private final Duration timeout;
+  private final int maxRetries;
+  private final int repairs;
+  private final OutputSchema schema;
+  private final OutputDecoder<T> decoder;
+
+  private TaskSpec(Builder<T> b) {
+    this.name = b.name;
+    this.declaredBy = b.declaredBy;
+    this.promptVersion = Objects.requireNonNull(b.promptVersion, "promptVersion");
+    this.model = b.model;
+    this.timeout = b.timeout;
+    this.maxRetries = b.maxRetries;
+    this.repairs = b.repairs;
+    this.schema = Objects.requireNonNull(b.schema, "schema");
+    this.decoder = b.decoder;
+  }
+
+  /** Starts a spec for the task {@code name} whose answers {@code decoder} decodes. */
+  public static <T> Builder<T> builder(String name, OutputDecoder<T> decoder) {
+    return new Builder<>(name, decoder);
+  }
+
+  /** Runs the call and returns the validated value; failures throw {@link dev.llmtask.LlmTaskException}. */
+  public T call(LlmRuntime runtime, Invocation<T> invocation) {
+    return callForResult(runtime, invocation).value();
+  }
+
+  /** Runs the call and returns the validated value with its record. */
+  public LlmResult<T> callForResult(LlmRuntime runtime, Invocation<T> invocation) {
+    return RuntimeAccess.executor(runtime).call(this, invocation);
+  }
+
+  /** Runs the call asynchronously; the future fails with {@link dev.llmtask.LlmTaskException}. */
+  public CompletableFuture<T> callAsync(LlmRuntime runtime, Invocation<T> invocation) {
+    return callForResultAsync(runtime, invocation).thenApply(LlmResult::value);
+  }
+
+  /** Runs the call asynchronously, completing with the validated value and its record. */
+  public CompletableFuture<LlmResult<T>> callForResultAsync(LlmRuntime runtime, Invocation<T> invocation) {
+    return RuntimeAccess.executor(runtime).callAsync(this, invocation);
+  }
+
+  public String name() {
+    return name;
+  }
+
+  /** {@code com.example.RotationDesk#decideRotation}, for messages. */
+  public String declaredBy() {
+    return declaredBy;
+  }
+
+  public String promptVersion() {
+    return promptVersion;
+  }
+
+  /** The declared model, or {@code null} to use the runtime's default. */
+  public String model() {
+    return model;
+  }
+
+  /** The declared overall timeout, or {@code null} to use the runtime's default. */
+  public Duration timeout() {
+    return timeout;
+  }
+
+  /** The declared retry cap, or {@link #INHERIT}. */
+  public int maxRetries() {
+    return maxRetries;
+  }
+
+  /** The declared re-ask cap, or {@link #INHERIT}. */
+  public int repairs() {
+    return repairs;
+  }
+
+  public OutputSchema schema() {
+    return schema;
+  }
+
+  public OutputDecoder<T> decoder() {
+    return decoder;
+  }
+
+  @Override
+  public String toString() {
+    return "TaskSpec[" + name + " " + promptVersion + "]";
+  }
+
+  /** Builder of {@link TaskSpec}; generated code calls it once per task, in a static initializer. */
+  public static final class Builder<T> {
+    private final String name;
+    private final OutputDecoder<T> decoder;
+    private String declaredBy = "";
+    private String promptVersion;
+    private String model;
+    private Duration timeout;
+    private int maxRetries = INHERIT;
+    private int repairs = INHERIT;
+    private OutputSchema schema;
+
+    private Builder(String name, OutputDecoder<T> decoder) {
+      this.name = Objects.requireNonNull(name, "name");
+      this.decoder = Objects.requireNonNull(decoder, "decoder");
+    }
+
+    public Builder<T> declaredBy(String declaredBy) {
+      this.declaredBy = Objects.requireNonNull(declaredBy, "declaredBy");
+      return this;
+    }
+
+    public Builder<T> promptVersion(String promptVersion) {
+      this.promptVersion = promptVersion;
+      return this;
+    }
+
+    public Builder<T> model(String model) {
+      this.model = model;
+      return this;
+    }
+
+    public Builder<T> timeout(Duration timeout) {
+      this.timeout = timeout;
+      return this;
+    }
+
+    public Builder<T> maxRetries(int maxRetries) {
+      this.maxRetries = maxRetries;
+      return this;
+    }
+
+    public Builder<T> repairs(int repairs) {
+      this.repairs = repairs;
+      return this;
+    }
+
+    public Builder<T> schema(OutputSchema schema) {
+      this.schema = schema;
+      return this;
+    }
+
+    public TaskSpec<T> build() {
+      return new TaskSpec<>(this);
+    }
+  }
+}

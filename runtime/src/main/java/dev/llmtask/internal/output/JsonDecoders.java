@@ -1,0 +1,76 @@
+package dev.llmtask.internal.output;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
+import dev.llmtask.codegen.OutputDecoder;
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * Jackson-based decoders for answers. Strict on purpose: unknown properties, missing properties,
+ * nulls for primitives, floats for ints and strings for numbers are all invalid output, because the
+ * schema the model was given forbids them.
+ */
+public final class JsonDecoders {
+  /** The one strict mapper; thread-safe once configured. */
+  public static final ObjectMapper MAPPER = JsonMapper.builder()
+      .addModule(new Jdk8Module())
+      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+      .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+      .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+      .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+      .build();
+
+  private JsonDecoders() {}
+
+  public static <T> OutputDecoder<T> root(Class<T> type) {
+    ObjectReader reader = MAPPER.readerFor(type);
+    return parser -> reader.readValue(parser);
+  }
+
+  public static <T> OutputDecoder<T> property(Class<T> type, String property) {
+    return wrappedIn(MAPPER.constructType(type), property);
+  }
+
+  public static <T> OutputDecoder<List<T>> list(Class<T> elementType, String property) {
+    return wrappedIn(MAPPER.getTypeFactory().constructCollectionType(List.class, elementType), property);
+  }
+
+  /** Reads {@code {"<property>": <value>}} and nothing else. */
+  private static <T> OutputDecoder<T> wrappedIn(JavaType type, String property) {
+    ObjectReader reader = MAPPER.readerFor(type);
+    return parser -> {
+      expect(parser, parser.nextToken(), JsonToken.START_OBJECT, "an object");
+      expect(parser, parser.nextToken(), JsonToken.FIELD_NAME, "the property '" + property + "'");
+      if (!property.equals(parser.currentName())) {
+        throw MismatchedInputException.from(parser, type, "expected the property '" + property + "'");
+      }
+      parser.nextToken();
+      T value = reader.readValue(parser);
+      if (value == null) {
+        throw MismatchedInputException.from(parser, type, "'" + property + "' must not be null");
+      }
+      expect(parser, parser.nextToken(), JsonToken.END_OBJECT, "the end of the object");
+      if (parser.nextToken() != null) {
+        throw MismatchedInputException.from(parser, type, "trailing content after the answer");
+      }
+      return value;
+    };
+  }
+
+  private static void expect(JsonParser p, JsonToken actual, JsonToken expected, String what) throws IOException {
+    if (actual != expected) {
+      throw MismatchedInputException.from(p, (JavaType) null, "expected " + what);
+    }
+  }
+}

@@ -1,0 +1,155 @@
+package dev.llmtask.internal.output;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import dev.llmtask.codegen.Invocation.NamedCheck;
+import dev.llmtask.codegen.OutputDecoder;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.Validation;
+import jakarta.validation.Validator;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.hibernate.validator.messageinterpolation.ParameterMessageInterpolator;
+
+/**
+ * Checks an answer in three steps, stopping at the first that fails: decode against the schema,
+ * Bean Validation, then the task's {@code @Check} rules bound to the caller's inputs.
+ *
+ * <p>Each failure carries two texts: {@code feedback} for the re-ask (may quote the model's own
+ * answer, goes only to the provider) and {@code reason} for telemetry (no answer text).
+ */
+public final class OutputValidator {
+  private final Validator validator;
+
+  public OutputValidator() {
+    // ParameterMessageInterpolator: standard messages without an expression-language dependency.
+    this.validator = Validation.byDefaultProvider().configure()
+        .messageInterpolator(new ParameterMessageInterpolator())
+        .buildValidatorFactory()
+        .getValidator();
+  }
+
+  /** The verdict on one answer. */
+  public record Verdict<T>(T value, List<String> violations, String feedback, String reason) {
+    public boolean valid() {
+      return violations.isEmpty();
+    }
+  }
+
+  public <T> Verdict<T> check(String answer, OutputDecoder<T> decoder, List<NamedCheck<T>> checks) {
+    if (answer == null || answer.isBlank()) {
+      return invalid("the answer is empty", "the answer is empty");
+    }
+    T value;
+    try (JsonParser parser = JsonDecoders.MAPPER.createParser(answer)) {
+      value = decoder.decode(parser);
+    } catch (JsonProcessingException e) {
+      return invalid(describeForModel(e), describeSafely(e));
+    } catch (IOException e) {
+      return invalid("the answer could not be read as JSON", "the answer could not be read as JSON");
+    }
+    if (value == null) {
+      return invalid("the answer is null", "the answer is null");
+    }
+    List<String> violations = beanViolations(value);
+    if (violations.isEmpty()) {
+      violations = checkViolations(value, checks);
+    }
+    if (violations.isEmpty()) {
+      return new Verdict<>(value, List.of(), null, null);
+    }
+    String joined = String.join("; ", violations);
+    return new Verdict<>(value, violations, joined, joined);
+  }
+
+  private <T> List<String> beanViolations(T value) {
+    Set<String> out = new TreeSet<>();
+    if (value instanceof Collection<?> items) {
+      int i = 0;
+      for (Object item : items) {
+        if (item == null) {
+          out.add("items[" + i + "]: must not be null");
+        } else {
+          addAll(out, validator.validate(item), "items[" + i + "].");
+        }
+        i++;
+      }
+    } else {
+      addAll(out, validator.validate(value), "");
+    }
+    return new ArrayList<>(out);
+  }
+
+  private static void addAll(Set<String> out, Set<? extends ConstraintViolation<?>> violations, String prefix) {
+    for (ConstraintViolation<?> v : violations) {
+      out.add(prefix + v.getPropertyPath() + ": " + v.getMessage());
+    }
+  }
+
+  private static <T> List<String> checkViolations(T value, List<NamedCheck<T>> checks) {
+    List<String> out = new ArrayList<>();
+    for (NamedCheck<T> c : checks) {
+      List<String> found = c.check().violations(value);
+      if (found != null) {
+        for (String s : found) {
+          out.add(c.name() + ": " + s);
+        }
+      }
+    }
+    return out;
+  }
+
+  private static <T> Verdict<T> invalid(String feedback, String reason) {
+    return new Verdict<>(null, List.of(reason), feedback, reason);
+  }
+
+  /** Jackson's own message, for the model: it may quote the model's answer, never the caller's input. */
+  private static String describeForModel(JsonProcessingException e) {
+    return "the answer does not match the JSON schema: " + e.getOriginalMessage();
+  }
+
+  /** The failure's kind and JSON path only, for telemetry. */
+  static String describeSafely(JsonProcessingException e) {
+    String path = e instanceof JsonMappingException m ? path(m) : "";
+    String where = path.isEmpty() ? "" : " at " + path;
+    if (e instanceof UnrecognizedPropertyException) {
+      return "the answer has a property the schema does not allow" + where;
+    }
+    if (e instanceof InvalidFormatException) {
+      return "the answer has a value outside the schema" + where;
+    }
+    if (e instanceof MismatchedInputException) {
+      return "the answer does not match the schema" + where;
+    }
+    return "the answer is not valid JSON";
+  }
+
+  private static String path(JsonMappingException e) {
+    StringBuilder b = new StringBuilder();
+    for (JsonMappingException.Reference ref : e.getPath()) {
+      if (ref.getFieldName() != null) {
+        if (b.length() > 0) {
+          b.append('.');
+        }
+        b.append(safeName(ref.getFieldName()));
+      } else if (ref.getIndex() >= 0) {
+        b.append('[').append(ref.getIndex()).append(']');
+      }
+    }
+    return b.toString();
+  }
+
+  /** Property names come from the model; keep only identifier characters and a bounded length. */
+  private static String safeName(String name) {
+    String cleaned = name.replaceAll("[^A-Za-z0-9_$-]", "?");
+    return cleaned.length() > 40 ? cleaned.substring(0, 40) + "…" : cleaned;
+  }
+}

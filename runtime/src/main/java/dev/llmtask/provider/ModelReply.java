@@ -1,0 +1,48 @@
+package dev.llmtask.provider;
+
+import java.util.Objects;
+
+/**
+ * A model's answer to one request.
+ *
+ * @param output the answer's JSON text, or {@code null} when there is none (refusal)
+ * @param finish why generation stopped
+ * @param refusal the refusal text when {@code finish} is {@link Finish#REFUSED}; never logged
+ * @param usage token usage of this attempt
+ * @param requestId the provider's request id, or {@code null}
+ */
+public record ModelReply(String output, Finish finish, String refusal, Usage usage, String requestId) {
+
+  public ModelReply {
+    Objects.requireNonNull(finish, "finish");
+    Objects.requireNonNull(usage, "usage");
+  }
+
+  /** Why the model stopped generating. */
+  public enum Finish {
+    /** A complete answer. */
+    COMPLETE,
+    /** Cut at the output token limit ({@code length}, {@code max_tokens}). */
+    TRUNCATED,
+    /** The model refused. */
+    REFUSED,
+    /** The provider's content filter stopped it. */
+    FILTERED
+  }
+
+  /**
+   * Token usage.
+   *
+   * @param inputTokens input tokens, cached ones included
+   * @param outputTokens output tokens
+   * @param cachedInputTokens input tokens read from the prompt cache
+   */
+  public record Usage(long inputTokens, long outputTokens, long cachedInputTokens) {
+    public static final Usage NONE = new Usage(0, 0, 0);
+
+    public Usage plus(Usage other) {
+      return new Usage(inputTokens + other.inputTokens, outputTokens + other.outputTokens,
+          cachedInputTokens + other.cachedInputTokens);
+    }
+  }
+}

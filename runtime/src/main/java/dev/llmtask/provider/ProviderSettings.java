@@ -1,0 +1,69 @@
+package dev.llmtask.provider;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The checks and defaults every HTTP provider builder shares. Messages say what is wrong with a
+ * setting, never its value when it could be a secret.
+ */
+public final class ProviderSettings {
+  /** Default TCP connect timeout. */
+  public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
+  private ProviderSettings() {}
+
+  /** A base URL must be absolute http(s). */
+  public static URI baseUrl(URI baseUrl) {
+    Objects.requireNonNull(baseUrl, "baseUrl");
+    String scheme = baseUrl.getScheme();
+    if (!"https".equalsIgnoreCase(scheme) && !"http".equalsIgnoreCase(scheme)) {
+      throw new IllegalArgumentException("baseUrl must be an http or https URL, was " + baseUrl);
+    }
+    return baseUrl;
+  }
+
+  /** An API key must be non-blank printable ASCII; the message never echoes it. */
+  public static String apiKey(String apiKey) {
+    if (apiKey == null || apiKey.isBlank()) {
+      throw new IllegalArgumentException("apiKey must not be blank");
+    }
+    if (apiKey.chars().anyMatch(c -> c < 0x21 || c > 0x7e)) {
+      throw new IllegalArgumentException("apiKey contains whitespace or non-ASCII characters; check how it was loaded");
+    }
+    return apiKey;
+  }
+
+  /** The first non-blank of the named environment variables, stripped, or {@code null}. */
+  public static String apiKeyFromEnvironment(Map<String, String> env, String... names) {
+    for (String name : names) {
+      String v = env.get(name);
+      if (v != null && !v.isBlank()) {
+        return apiKey(v.strip());
+      }
+    }
+    return null;
+  }
+
+  public static Duration connectTimeout(Duration timeout) {
+    Objects.requireNonNull(timeout, "connectTimeout");
+    if (timeout.isZero() || timeout.isNegative()) {
+      throw new IllegalArgumentException("connectTimeout must be positive, was " + timeout);
+    }
+    return timeout;
+  }
+
+  /** {@code base} + {@code path}, with exactly one slash between them. */
+  public static URI endpoint(URI base, String path) {
+    String b = base.toString();
+    return URI.create(b.endsWith("/") ? b + path : b + "/" + path);
+  }
+
+  /** The default client: HTTP/1.1 (what every compatible server speaks), the given connect timeout. */
+  public static HttpClient newClient(Duration connectTimeout) {
+    return HttpClient.newBuilder().connectTimeout(connectTimeout).version(HttpClient.Version.HTTP_1_1).build();
+  }
+}

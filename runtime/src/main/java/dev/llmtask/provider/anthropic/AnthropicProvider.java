@@ -1,0 +1,231 @@
+package dev.llmtask.provider.anthropic;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.llmtask.provider.HttpExchange;
+import dev.llmtask.provider.HttpFailures;
+import dev.llmtask.provider.LlmProvider;
+import dev.llmtask.provider.ModelReply;
+import dev.llmtask.provider.ModelReply.Finish;
+import dev.llmtask.provider.ModelReply.Usage;
+import dev.llmtask.provider.ModelRequest;
+import dev.llmtask.provider.ModelRequest.Repair;
+import dev.llmtask.provider.ProviderException;
+import dev.llmtask.provider.ProviderSettings;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Anthropic Messages ({@code POST {baseUrl}/v1/messages}) with structured output by a forced tool:
+ * the task's schema is the tool's {@code input_schema} and {@code tool_choice} names it.
+ *
+ * <pre>{@code
+ * AnthropicProvider claude = AnthropicProvider.builder().apiKey(System.getenv("LLM_API_KEY")).build();
+ * }</pre>
+ *
+ * The key is sent only in the {@code x-api-key} header; it never appears in {@link #toString()},
+ * logs or exception messages.
+ */
+public final class AnthropicProvider implements LlmProvider {
+  /** The public Anthropic API. */
+  public static final URI DEFAULT_BASE_URL = URI.create("https://api.anthropic.com");
+  /** The API version header value this adapter speaks. */
+  public static final String API_VERSION = "2023-06-01";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final JsonFactory FACTORY = JSON.getFactory();
+
+  private final URI endpoint;
+  private final String apiKey;
+  private final HttpClient client;
+
+  private AnthropicProvider(Builder b) {
+    this.endpoint = ProviderSettings.endpoint(b.baseUrl, "v1/messages");
+    this.apiKey = b.apiKey;
+    this.client = b.httpClient != null ? b.httpClient : ProviderSettings.newClient(b.connectTimeout);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  @Override
+  public String name() {
+    return "anthropic";
+  }
+
+  @Override
+  public CompletableFuture<ModelReply> send(ModelRequest request, Duration attemptTimeout) {
+    HttpRequest.Builder http = HttpRequest.newBuilder(endpoint)
+        .timeout(attemptTimeout)
+        .header("content-type", "application/json")
+        .header("accept", "application/json")
+        .header("anthropic-version", API_VERSION)
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body(request)));
+    if (apiKey != null) {
+      http.header("x-api-key", apiKey);
+    }
+    String tool = request.schema().name();
+    return HttpExchange.send(client, http.build(), response -> read(response, tool));
+  }
+
+  /** The request body; the schema is embedded as is as the forced tool's input schema. */
+  static byte[] body(ModelRequest r) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(1024 + r.userPrompt().length() + r.schema().anthropic().length());
+    try (JsonGenerator g = FACTORY.createGenerator(out)) {
+      g.writeStartObject();
+      g.writeStringField("model", r.model());
+      g.writeNumberField("max_tokens", r.maxOutputTokens());
+      if (r.systemPrompt() != null) {
+        g.writeStringField("system", r.systemPrompt());
+      }
+      g.writeArrayFieldStart("messages");
+      message(g, "user", r.userPrompt());
+      for (Repair repair : r.repairs()) {
+        message(g, "assistant", repair.answer() == null || repair.answer().isBlank() ? "(no answer)" : repair.answer());
+        message(g, "user", repair.instruction());
+      }
+      g.writeEndArray();
+      g.writeArrayFieldStart("tools");
+      g.writeStartObject();
+      g.writeStringField("name", r.schema().name());
+      g.writeStringField("description", "Record the result of the task " + r.task() + ". Always answer by calling this tool.");
+      g.writeFieldName("input_schema");
+      g.writeRawValue(r.schema().anthropic());
+      g.writeEndObject();
+      g.writeEndArray();
+      g.writeObjectFieldStart("tool_choice");
+      g.writeStringField("type", "tool");
+      g.writeStringField("name", r.schema().name());
+      g.writeEndObject();
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  private static void message(JsonGenerator g, String role, String content) throws IOException {
+    g.writeStartObject();
+    g.writeStringField("role", role);
+    g.writeStringField("content", content);
+    g.writeEndObject();
+  }
+
+  static ModelReply read(HttpResponse<byte[]> response, String tool) {
+    int status = response.statusCode();
+    String requestId = response.headers().firstValue("request-id").orElse(null);
+    JsonNode body;
+    try {
+      body = JSON.readTree(response.body());
+    } catch (IOException e) {
+      body = null;
+    }
+    boolean errorBody = body != null && "error".equals(body.path("type").asText());
+    if (status < 200 || status > 299 || errorBody) {
+      throw error(status < 200 || status > 299 ? status : 500, response, body, requestId);
+    }
+    if (body == null || !body.isObject()) {
+      throw HttpFailures.unreadable(status, "not a JSON object", requestId);
+    }
+    String output = null;
+    StringBuilder text = new StringBuilder();
+    for (JsonNode block : body.path("content")) {
+      String type = block.path("type").asText();
+      if ("tool_use".equals(type) && tool.equals(block.path("name").asText()) && output == null) {
+        output = block.path("input").toString();
+      } else if ("text".equals(type)) {
+        text.append(block.path("text").asText());
+      }
+    }
+    String stop = body.path("stop_reason").asText("end_turn");
+    Finish finish = switch (stop) {
+      case "refusal" -> Finish.REFUSED;
+      case "max_tokens", "model_context_window_exceeded" -> Finish.TRUNCATED;
+      default -> Finish.COMPLETE;
+    };
+    if (output == null && finish == Finish.COMPLETE) {
+      output = text.toString(); // no tool call: the text is judged (and re-asked) like any invalid answer
+    }
+    return new ModelReply(output, finish, finish == Finish.REFUSED ? text.toString() : null,
+        usage(body.path("usage")), requestId);
+  }
+
+  /** Anthropic's {@code input_tokens} excludes cache reads and writes; the record's input count includes them. */
+  static Usage usage(JsonNode u) {
+    if (!u.isObject()) {
+      return Usage.NONE;
+    }
+    long cacheRead = u.path("cache_read_input_tokens").asLong(0);
+    long cacheWrite = u.path("cache_creation_input_tokens").asLong(0);
+    return new Usage(u.path("input_tokens").asLong(0) + cacheRead + cacheWrite, u.path("output_tokens").asLong(0), cacheRead);
+  }
+
+  private static ProviderException error(int status, HttpResponse<?> response, JsonNode body, String requestId) {
+    JsonNode error = body == null ? null : body.path("error");
+    String type = error != null && error.path("type").isTextual() ? error.path("type").asText() : null;
+    String code = error != null && error.path("details").path("error_code").isTextual()
+        ? error.path("details").path("error_code").asText() : null;
+    boolean quota = "billing_error".equals(type) || (code != null && code.contains("spend_limit"));
+    if (requestId == null && body != null && body.path("request_id").isTextual()) {
+      requestId = body.path("request_id").asText();
+    }
+    return HttpFailures.classify(status, response.headers(), type, code, quota, requestId);
+  }
+
+  @Override
+  public String toString() {
+    return "AnthropicProvider[endpoint=" + endpoint + ", apiKey=" + (apiKey == null ? "none" : "set") + "]";
+  }
+
+  /** Builder of {@link AnthropicProvider}. */
+  public static final class Builder {
+    private URI baseUrl = DEFAULT_BASE_URL;
+    private String apiKey;
+    private Duration connectTimeout = ProviderSettings.DEFAULT_CONNECT_TIMEOUT;
+    private HttpClient httpClient;
+
+    private Builder() {}
+
+    /** Base URL without the version path, e.g. {@code https://api.anthropic.com} (the default). */
+    public Builder baseUrl(URI baseUrl) {
+      this.baseUrl = ProviderSettings.baseUrl(baseUrl);
+      return this;
+    }
+
+    /** The API key. When never called, {@link #build()} reads {@code LLM_API_KEY}, then {@code ANTHROPIC_API_KEY}. */
+    public Builder apiKey(String apiKey) {
+      this.apiKey = ProviderSettings.apiKey(apiKey);
+      return this;
+    }
+
+    /** TCP connect timeout (default 10 s). */
+    public Builder connectTimeout(Duration timeout) {
+      this.connectTimeout = ProviderSettings.connectTimeout(timeout);
+      return this;
+    }
+
+    /** A client of your own (proxy, TLS, executor settings). */
+    public Builder httpClient(HttpClient client) {
+      this.httpClient = Objects.requireNonNull(client, "httpClient");
+      return this;
+    }
+
+    public AnthropicProvider build() {
+      if (apiKey == null) {
+        apiKey = ProviderSettings.apiKeyFromEnvironment(System.getenv(), "LLM_API_KEY", "ANTHROPIC_API_KEY");
+      }
+      return new AnthropicProvider(this);
+    }
+  }
+}

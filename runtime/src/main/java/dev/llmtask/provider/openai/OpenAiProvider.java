@@ -1,0 +1,222 @@
+package dev.llmtask.provider.openai;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.llmtask.provider.HttpExchange;
+import dev.llmtask.provider.HttpFailures;
+import dev.llmtask.provider.LlmProvider;
+import dev.llmtask.provider.ModelReply;
+import dev.llmtask.provider.ModelReply.Finish;
+import dev.llmtask.provider.ModelReply.Usage;
+import dev.llmtask.provider.ModelRequest;
+import dev.llmtask.provider.ModelRequest.Repair;
+import dev.llmtask.provider.ProviderException;
+import dev.llmtask.provider.ProviderSettings;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * OpenAI Chat Completions ({@code POST {baseUrl}/chat/completions}) with strict structured output
+ * ({@code response_format: json_schema, strict: true}). Works with any OpenAI-compatible server by
+ * base URL.
+ *
+ * <pre>{@code
+ * OpenAiProvider openai = OpenAiProvider.builder()
+ *     .baseUrl(URI.create("https://api.openai.com/v1"))
+ *     .apiKey(System.getenv("LLM_API_KEY"))
+ *     .build();
+ * }</pre>
+ *
+ * The API key is sent only in the {@code Authorization} header; it never appears in
+ * {@link #toString()}, logs or exception messages.
+ */
+public final class OpenAiProvider implements LlmProvider {
+  /** The public OpenAI API. */
+  public static final URI DEFAULT_BASE_URL = URI.create("https://api.openai.com/v1");
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final JsonFactory FACTORY = JSON.getFactory();
+
+  private final URI endpoint;
+  private final String authorization;
+  private final HttpClient client;
+
+  private OpenAiProvider(Builder b) {
+    this.endpoint = ProviderSettings.endpoint(b.baseUrl, "chat/completions");
+    this.authorization = b.apiKey == null ? null : "Bearer " + b.apiKey;
+    this.client = b.httpClient != null ? b.httpClient : ProviderSettings.newClient(b.connectTimeout);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  @Override
+  public String name() {
+    return "openai";
+  }
+
+  @Override
+  public CompletableFuture<ModelReply> send(ModelRequest request, Duration attemptTimeout) {
+    HttpRequest.Builder http = HttpRequest.newBuilder(endpoint)
+        .timeout(attemptTimeout)
+        .header("Content-Type", "application/json")
+        .header("Accept", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body(request)));
+    if (authorization != null) {
+      http.header("Authorization", authorization);
+    }
+    return HttpExchange.send(client, http.build(), OpenAiProvider::read);
+  }
+
+  /** The request body, written with Jackson's streaming generator; the schema is embedded as is. */
+  static byte[] body(ModelRequest r) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(1024 + r.userPrompt().length() + r.schema().openAi().length());
+    try (JsonGenerator g = FACTORY.createGenerator(out)) {
+      g.writeStartObject();
+      g.writeStringField("model", r.model());
+      g.writeArrayFieldStart("messages");
+      if (r.systemPrompt() != null) {
+        message(g, "system", r.systemPrompt());
+      }
+      message(g, "user", r.userPrompt());
+      for (Repair repair : r.repairs()) {
+        message(g, "assistant", repair.answer() == null ? "" : repair.answer());
+        message(g, "user", repair.instruction());
+      }
+      g.writeEndArray();
+      g.writeObjectFieldStart("response_format");
+      g.writeStringField("type", "json_schema");
+      g.writeObjectFieldStart("json_schema");
+      g.writeStringField("name", r.schema().name());
+      g.writeBooleanField("strict", true);
+      g.writeFieldName("schema");
+      g.writeRawValue(r.schema().openAi());
+      g.writeEndObject();
+      g.writeEndObject();
+      g.writeNumberField("max_completion_tokens", r.maxOutputTokens());
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  private static void message(JsonGenerator g, String role, String content) throws IOException {
+    g.writeStartObject();
+    g.writeStringField("role", role);
+    g.writeStringField("content", content);
+    g.writeEndObject();
+  }
+
+  static ModelReply read(HttpResponse<byte[]> response) {
+    int status = response.statusCode();
+    String requestId = response.headers().firstValue("x-request-id").orElse(null);
+    JsonNode body;
+    try {
+      body = JSON.readTree(response.body());
+    } catch (IOException e) {
+      body = null;
+    }
+    if (status < 200 || status > 299 || (body != null && body.hasNonNull("error"))) {
+      throw error(status < 200 || status > 299 ? status : 500, response, body, requestId);
+    }
+    if (body == null || !body.isObject()) {
+      throw HttpFailures.unreadable(status, "not a JSON object", requestId);
+    }
+    JsonNode choice = body.path("choices").path(0);
+    if (choice.isMissingNode()) {
+      throw HttpFailures.unreadable(status, "no choices", requestId);
+    }
+    JsonNode message = choice.path("message");
+    String content = message.path("content").isTextual() ? message.path("content").asText() : null;
+    String refusal = message.path("refusal").isTextual() ? message.path("refusal").asText() : null;
+    Finish finish;
+    if (refusal != null) {
+      finish = Finish.REFUSED;
+    } else {
+      finish = switch (choice.path("finish_reason").asText("stop")) {
+        case "length" -> Finish.TRUNCATED;
+        case "content_filter" -> Finish.FILTERED;
+        default -> Finish.COMPLETE;
+      };
+    }
+    return new ModelReply(content, finish, refusal, usage(body.path("usage")), requestId);
+  }
+
+  static Usage usage(JsonNode u) {
+    if (!u.isObject()) {
+      return Usage.NONE;
+    }
+    return new Usage(u.path("prompt_tokens").asLong(0), u.path("completion_tokens").asLong(0),
+        u.path("prompt_tokens_details").path("cached_tokens").asLong(0));
+  }
+
+  private static ProviderException error(int status, HttpResponse<?> response, JsonNode body, String requestId) {
+    JsonNode error = body == null ? null : body.path("error");
+    String type = error != null && error.path("type").isTextual() ? error.path("type").asText() : null;
+    String code = error != null && error.path("code").isTextual() ? error.path("code").asText() : null;
+    boolean quota = "insufficient_quota".equals(code) || "insufficient_quota".equals(type);
+    return HttpFailures.classify(status, response.headers(), type, code, quota, requestId);
+  }
+
+  @Override
+  public String toString() {
+    return "OpenAiProvider[endpoint=" + endpoint + ", apiKey=" + (authorization == null ? "none" : "set") + "]";
+  }
+
+  /** Builder of {@link OpenAiProvider}. */
+  public static final class Builder {
+    private URI baseUrl = DEFAULT_BASE_URL;
+    private String apiKey;
+    private Duration connectTimeout = ProviderSettings.DEFAULT_CONNECT_TIMEOUT;
+    private HttpClient httpClient;
+
+    private Builder() {}
+
+    /** Base URL including the version path, e.g. {@code https://api.openai.com/v1} (the default). */
+    public Builder baseUrl(URI baseUrl) {
+      this.baseUrl = ProviderSettings.baseUrl(baseUrl);
+      return this;
+    }
+
+    /**
+     * The API key. When never called, {@link #build()} reads {@code LLM_API_KEY}, then
+     * {@code OPENAI_API_KEY} from the environment; with neither, requests carry no
+     * {@code Authorization} header (fine for local OpenAI-compatible servers).
+     */
+    public Builder apiKey(String apiKey) {
+      this.apiKey = ProviderSettings.apiKey(apiKey);
+      return this;
+    }
+
+    /** TCP connect timeout (default 10 s). */
+    public Builder connectTimeout(Duration timeout) {
+      this.connectTimeout = ProviderSettings.connectTimeout(timeout);
+      return this;
+    }
+
+    /** A client of your own (proxy, TLS, executor settings). */
+    public Builder httpClient(HttpClient client) {
+      this.httpClient = Objects.requireNonNull(client, "httpClient");
+      return this;
+    }
+
+    public OpenAiProvider build() {
+      if (apiKey == null) {
+        apiKey = ProviderSettings.apiKeyFromEnvironment(System.getenv(), "LLM_API_KEY", "OPENAI_API_KEY");
+      }
+      return new OpenAiProvider(this);
+    }
+  }
+}
