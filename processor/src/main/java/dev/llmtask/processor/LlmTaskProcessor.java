@@ -1,0 +1,138 @@
+package dev.llmtask.processor;
+
+import com.google.auto.service.AutoService;
+import dev.llmtask.processor.check.CheckedInterface;
+import dev.llmtask.processor.check.Diagnostics;
+import dev.llmtask.processor.check.TaskChecker;
+import dev.llmtask.processor.model.Annotations;
+import dev.llmtask.processor.model.ModelReader;
+import dev.llmtask.processor.model.Names;
+import dev.llmtask.processor.model.TaskInterfaceModel;
+import dev.llmtask.processor.write.ImplementationWriter;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.Locale;
+import java.util.Set;
+import javax.annotation.processing.AbstractProcessor;
+import javax.annotation.processing.ProcessingEnvironment;
+import javax.annotation.processing.Processor;
+import javax.annotation.processing.RoundEnvironment;
+import javax.lang.model.SourceVersion;
+import javax.lang.model.element.AnnotationMirror;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.ElementKind;
+import javax.lang.model.element.TypeElement;
+
+/**
+ * The llmtask annotation processor: for every {@code @LlmTask} interface it reads a model, checks it
+ * (every problem is a compile error on the offending element) and writes {@code <Interface>_LlmTask}.
+ * Each interface is processed on its own: an error in one does not stop the others.
+ */
+@AutoService(Processor.class)
+public final class LlmTaskProcessor extends AbstractProcessor {
+  private final Set<String> processed = new HashSet<>();
+  private final Set<String> deferred = new LinkedHashSet<>();
+
+  private ModelReader reader;
+  private Diagnostics diagnostics;
+  private TaskChecker checker;
+  private ImplementationWriter writer;
+  private Annotations annotations;
+
+  @Override
+  public synchronized void init(ProcessingEnvironment env) {
+    super.init(env);
+    reader = new ModelReader(env);
+    diagnostics = new Diagnostics(env.getMessager());
+    checker = new TaskChecker(env, diagnostics);
+    writer = new ImplementationWriter(env);
+    annotations = reader.annotations();
+  }
+
+  @Override
+  public Set<String> getSupportedAnnotationTypes() {
+    return Set.of(Names.LLM_TASK);
+  }
+
+  @Override
+  public SourceVersion getSupportedSourceVersion() {
+    return SourceVersion.latestSupported();
+  }
+
+  @Override
+  public boolean process(Set<? extends TypeElement> ignored, RoundEnvironment round) {
+    TypeElement llmTask = processingEnv.getElementUtils().getTypeElement(Names.LLM_TASK);
+    if (llmTask == null) {
+      return false;
+    }
+    Set<TypeElement> interfaces = new LinkedHashSet<>();
+    for (String name : deferred) {
+      TypeElement t = processingEnv.getElementUtils().getTypeElement(name);
+      if (t != null) {
+        interfaces.add(t);
+      }
+    }
+    deferred.clear();
+    for (Element e : round.getElementsAnnotatedWith(llmTask)) {
+      collect(e, interfaces);
+    }
+    for (TypeElement iface : interfaces) {
+      String name = iface.getQualifiedName().toString();
+      if (processed.contains(name)) {
+        continue;
+      }
+      try {
+        TaskInterfaceModel model = reader.read(iface);
+        if (model.hasErrorTypes()) {
+          // A type is not resolvable yet (perhaps generated later). Retry next round; javac itself
+          // reports types that never appear.
+          if (!round.processingOver()) {
+            deferred.add(name);
+          }
+          continue;
+        }
+        processed.add(name);
+        CheckedInterface checked = checker.check(model);
+        if (checked != null) {
+          writer.write(checked).writeTo(processingEnv.getFiler());
+        }
+      } catch (IOException e) {
+        diagnostics.error("llmtask could not write " + name + "_LlmTask: " + e.getMessage(), iface);
+      } catch (RuntimeException e) {
+        StringWriter trace = new StringWriter();
+        e.printStackTrace(new PrintWriter(trace));
+        diagnostics.error("llmtask processor failed on " + name + "; please report this bug:\n" + trace, iface);
+      }
+    }
+    return false;
+  }
+
+  /** Adds the task interface that {@code e} belongs to, or reports {@code @LlmTask} in the wrong place. */
+  private void collect(Element e, Set<TypeElement> interfaces) {
+    AnnotationMirror mirror = annotations.find(e, Names.LLM_TASK).orElse(null);
+    if (e.getKind() == ElementKind.INTERFACE) {
+      interfaces.add((TypeElement) e);
+    } else if (e instanceof TypeElement t) {
+      String kind = switch (e.getKind()) {
+        case ANNOTATION_TYPE -> "an annotation type";
+        case ENUM -> "an enum";
+        default -> "a " + e.getKind().name().toLowerCase(Locale.ROOT);
+      };
+      diagnostics.error("@LlmTask goes on an interface, not on " + kind + "; declare `public interface "
+          + t.getSimpleName() + " { … }` with abstract task methods, and the processor generates "
+          + ModelReader.generatedSimpleName(t) + " to implement it", e, mirror);
+    } else if (e.getKind() == ElementKind.METHOD) {
+      Element owner = e.getEnclosingElement();
+      if (owner.getKind() == ElementKind.INTERFACE) {
+        interfaces.add((TypeElement) owner);
+      } else if (!annotations.has(owner, Names.LLM_TASK)) {
+        diagnostics.error("@LlmTask goes on a method of an interface, not of a "
+            + owner.getKind().name().toLowerCase(Locale.ROOT) + "; move '" + e.getSimpleName()
+            + "' into an interface as an abstract method", e, mirror);
+      }
+    }
+  }
+}

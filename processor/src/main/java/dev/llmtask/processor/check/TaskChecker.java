@@ -1,0 +1,355 @@
+package dev.llmtask.processor.check;
+
+import dev.llmtask.processor.model.Annotations;
+import dev.llmtask.processor.model.Attr;
+import dev.llmtask.processor.model.CheckMethodModel;
+import dev.llmtask.processor.model.Durations;
+import dev.llmtask.processor.model.Names;
+import dev.llmtask.processor.model.OutputTypeReader;
+import dev.llmtask.processor.model.ParameterModel;
+import dev.llmtask.processor.model.PromptModel;
+import dev.llmtask.processor.model.TaskInterfaceModel;
+import dev.llmtask.processor.model.TaskMethodModel;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import javax.annotation.processing.ProcessingEnvironment;
+import javax.lang.model.element.AnnotationMirror;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.Modifier;
+import javax.lang.model.element.TypeElement;
+import javax.lang.model.element.VariableElement;
+import javax.lang.model.type.DeclaredType;
+import javax.lang.model.type.TypeKind;
+import javax.lang.model.type.TypeMirror;
+import javax.lang.model.util.ElementFilter;
+import javax.lang.model.util.Elements;
+import javax.lang.model.util.Types;
+
+/**
+ * Checks a {@link TaskInterfaceModel} and reports every problem as a compile error on the offending
+ * element, with a message that says what to write instead. All problems are reported, not just the first.
+ */
+public final class TaskChecker {
+  private static final Pattern TASK_NAME = Pattern.compile("[a-zA-Z0-9_-]{1,64}");
+
+  private final Elements elements;
+  private final Types types;
+  private final Annotations annotations;
+  private final Diagnostics diagnostics;
+  /** Inherited attribute values already reported, so an interface-level mistake is reported once. */
+  private final Set<Object> reportedValues = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+
+  public TaskChecker(ProcessingEnvironment env, Diagnostics diagnostics) {
+    this.elements = env.getElementUtils();
+    this.types = env.getTypeUtils();
+    this.annotations = new Annotations(elements);
+    this.diagnostics = diagnostics;
+  }
+
+  /** Checks {@code model}; returns the bound interface when it has no errors, otherwise null. */
+  public CheckedInterface check(TaskInterfaceModel model) {
+    int before = diagnostics.errorCount();
+    reportedValues.clear();
+    checkInterface(model);
+    checkNamesAndOverloads(model);
+    for (TaskMethodModel task : model.tasks()) {
+      checkTask(task);
+    }
+    Map<String, List<CheckMethodModel>> bindings = checkChecks(model);
+    return diagnostics.errorCount() == before ? new CheckedInterface(model, bindings) : null;
+  }
+
+  private void checkInterface(TaskInterfaceModel model) {
+    TypeElement iface = model.element();
+    String name = iface.getSimpleName().toString();
+    if (!iface.getTypeParameters().isEmpty()) {
+      diagnostics.error("@LlmTask interface " + name + " must not be generic; remove "
+          + iface.getTypeParameters().stream().map(Object::toString).collect(Collectors.joining(", ", "<", ">"))
+          + " and use concrete types in the task methods", iface);
+    }
+    if (iface.getModifiers().contains(Modifier.PRIVATE)) {
+      diagnostics.error("@LlmTask interface " + name + " is private, so no generated class can implement it; "
+          + "make it package-private or public", iface);
+    }
+    List<ExecutableElement> own = ElementFilter.methodsIn(iface.getEnclosedElements());
+    for (ExecutableElement inherited : ElementFilter.methodsIn(elements.getAllMembers(iface))) {
+      Element owner = inherited.getEnclosingElement();
+      if (owner.equals(iface) || !inherited.getModifiers().contains(Modifier.ABSTRACT)
+          || ((TypeElement) owner).getQualifiedName().contentEquals("java.lang.Object")) {
+        continue;
+      }
+      boolean overridden = own.stream().anyMatch(m -> elements.overrides(m, inherited, iface));
+      if (!overridden) {
+        diagnostics.error(name + " inherits the abstract method " + owner.getSimpleName() + "."
+            + inherited.getSimpleName() + "() that is not a task; declare task methods in " + name
+            + " itself, or give the inherited method a default body", iface);
+      }
+    }
+    for (ExecutableElement m : own) {
+      if (!m.getModifiers().contains(Modifier.ABSTRACT)) {
+        annotations.find(m, Names.LLM_TASK).ifPresent(a -> diagnostics.error("@LlmTask on " + describeKind(m)
+            + " method '" + m.getSimpleName() + "': task methods are abstract; remove the body to make it a task, "
+            + "or remove @LlmTask", m, a));
+      }
+    }
+  }
+
+  private static String describeKind(ExecutableElement m) {
+    if (m.getModifiers().contains(Modifier.STATIC)) {
+      return "static";
+    }
+    if (m.getModifiers().contains(Modifier.PRIVATE)) {
+      return "private";
+    }
+    return "default";
+  }
+
+  private void checkNamesAndOverloads(TaskInterfaceModel model) {
+    Map<String, Integer> byMethodName = new HashMap<>();
+    for (TaskMethodModel t : model.tasks()) {
+      byMethodName.merge(t.methodName(), 1, Integer::sum);
+    }
+    Map<String, TaskMethodModel> byTaskName = new LinkedHashMap<>();
+    for (TaskMethodModel t : model.tasks()) {
+      boolean overloaded = byMethodName.get(t.methodName()) > 1;
+      if (overloaded) {
+        diagnostics.error("task method '" + t.methodName() + "' is overloaded; give each task method its own name "
+            + "(each method is one task)", t.element());
+      }
+      if (t.explicitName().present() && !TASK_NAME.matcher(t.taskName()).matches()) {
+        diagnostics.error("task name \"" + t.taskName() + "\" is not valid; use 1 to 64 characters of "
+            + "a-z, A-Z, 0-9, _ and -, e.g. \"" + Names.snakeCase(t.methodName()) + "\"",
+            t.element(), t.explicitName().mirror(), t.explicitName().annotationValue());
+      }
+      TaskMethodModel first = byTaskName.putIfAbsent(t.taskName(), t);
+      if (first != null && !(overloaded && first.methodName().equals(t.methodName()))) {
+        String msg = "duplicate task name '" + t.taskName() + "': method '" + first.methodName()
+            + "' already uses it; set a unique @LlmTask(name = \"…\") on one of them";
+        if (t.explicitName().present()) {
+          diagnostics.error(msg, t.element(), t.explicitName().mirror(), t.explicitName().annotationValue());
+        } else {
+          diagnostics.error(msg, t.element());
+        }
+      }
+    }
+  }
+
+  private void checkTask(TaskMethodModel t) {
+    ExecutableElement m = t.element();
+    String method = t.methodName();
+    if (!m.getTypeParameters().isEmpty()) {
+      diagnostics.error("task method '" + method + "' must not be generic; remove "
+          + m.getTypeParameters().stream().map(Object::toString).collect(Collectors.joining(", ", "<", ">"))
+          + " and declare a concrete result type", m);
+    }
+
+    // contract attributes
+    if (!t.promptVersion().present()) {
+      diagnostics.error("task method '" + method + "' has no promptVersion; add @LlmTask(promptVersion = \""
+          + t.taskName() + "@1\") to the method or to its interface", m);
+    }
+    Attr<String> timeout = t.timeout();
+    if (timeout.present() && Durations.parseMillis(timeout.value()).isEmpty()
+        && reportedValues.add(timeout.annotationValue())) {
+      diagnostics.error("malformed timeout \"" + timeout.value() + "\"; write a positive whole number followed by "
+          + "ms, s, m or h, e.g. timeout = \"20s\" or timeout = \"1500ms\"",
+          timeout.element(), timeout.mirror(), timeout.annotationValue());
+    }
+    checkCount(t.maxRetries(), "maxRetries");
+    checkCount(t.repairs(), "repairs");
+
+    // return type
+    if (t.returnProblem() != null) {
+      diagnostics.error("task method '" + method + "' returns " + t.returnProblem(), m);
+    }
+    for (String problem : t.typeProblems()) {
+      diagnostics.error(problem, m);
+    }
+
+    // special parameters
+    ParameterModel traceId = null;
+    ParameterModel idempotencyKey = null;
+    ParameterModel options = null;
+    for (ParameterModel p : t.parameters()) {
+      if (p.traceId() != null && p.idempotencyKey() != null) {
+        diagnostics.error("parameter '" + p.name() + "' cannot be both @TraceId and @IdempotencyKey; "
+            + "declare two String parameters", p.element(), p.idempotencyKey());
+        continue;
+      }
+      if (p.traceId() != null) {
+        special(p, p.traceId(), "@TraceId", traceId, method);
+        traceId = traceId == null ? p : traceId;
+      } else if (p.idempotencyKey() != null) {
+        special(p, p.idempotencyKey(), "@IdempotencyKey", idempotencyKey, method);
+        idempotencyKey = idempotencyKey == null ? p : idempotencyKey;
+      } else if (p.callOptions()) {
+        if (options != null) {
+          diagnostics.error("task method '" + method + "' has two CallOptions parameters ('" + options.name()
+              + "' and '" + p.name() + "'); keep one", p.element());
+        }
+        options = options == null ? p : options;
+      }
+    }
+
+    // prompts and placeholders
+    if (t.user() == null) {
+      diagnostics.error("task method '" + method + "' has no @UserPrompt; add @UserPrompt(\"… {{parameter}} …\") "
+          + "with the text sent as the user message", m);
+    }
+    boolean promptsReadable = true;
+    Set<String> used = new LinkedHashSet<>();
+    for (PromptModel prompt : new PromptModel[] {t.system(), t.user()}) {
+      if (prompt == null) {
+        continue;
+      }
+      if (prompt.problem() != null) {
+        promptsReadable = false;
+        diagnostics.error(prompt.problem(), m, prompt.mirror(), prompt.problemValue());
+        continue;
+      }
+      checkPlaceholders(t, prompt, used);
+    }
+    if (!promptsReadable || t.user() == null) {
+      return;
+    }
+    for (ParameterModel p : t.parameters()) {
+      if (p.plain() && !used.contains(p.name())) {
+        diagnostics.error("parameter '" + p.name() + "' is not used in any prompt: add {{" + p.name()
+            + "}} to @UserPrompt or @SystemPrompt, or annotate it @TraceId/@IdempotencyKey", p.element());
+      }
+    }
+    if (used.isEmpty()) {
+      diagnostics.warning("task '" + t.taskName() + "' has no {{placeholder}} in its prompts, so every call sends "
+          + "the same text; pass the inputs as parameters and reference them as {{name}}", m);
+    }
+  }
+
+  private void checkCount(Attr<Integer> attr, String name) {
+    if (attr.present() && attr.value() < 0 && reportedValues.add(attr.annotationValue())) {
+      diagnostics.error(name + " = " + attr.value() + " is not allowed; write 0 or more (or leave it out to "
+          + "inherit)", attr.element(), attr.mirror(), attr.annotationValue());
+    }
+  }
+
+  private void special(ParameterModel p, AnnotationMirror mirror, String annotation, ParameterModel earlier,
+      String method) {
+    if (!p.string()) {
+      diagnostics.error(annotation + " parameter '" + p.name() + "' must be a String, not "
+          + OutputTypeReader.describe(p.type()) + "; declare it as " + annotation + " String " + p.name(),
+          p.element(), mirror);
+    }
+    if (earlier != null) {
+      diagnostics.error("task method '" + method + "' has two " + annotation + " parameters ('" + earlier.name()
+          + "' and '" + p.name() + "'); keep one", p.element(), mirror);
+    }
+  }
+
+  private void checkPlaceholders(TaskMethodModel t, PromptModel prompt, Set<String> used) {
+    String where = "@" + Annotations.simpleName(prompt.mirror());
+    List<String> plain = t.parameters().stream().filter(ParameterModel::plain).map(ParameterModel::name).toList();
+    for (String name : prompt.template().placeholders()) {
+      ParameterModel param = t.parameters().stream().filter(p -> p.name().equals(name)).findFirst().orElse(null);
+      if (param == null) {
+        diagnostics.error("placeholder {{" + name + "}} in " + where + " names no parameter of '" + t.methodName()
+            + "'; the parameters you can use are: " + (plain.isEmpty() ? "(none)" : String.join(", ", plain))
+            + ". Fix the name or add a parameter '" + (name.isEmpty() ? "x" : name) + "'",
+            t.element(), prompt.mirror());
+      } else if (!param.plain()) {
+        String kind = param.traceId() != null ? "@TraceId" : param.idempotencyKey() != null ? "@IdempotencyKey"
+            : "CallOptions";
+        diagnostics.error("placeholder {{" + name + "}} in " + where + " names the " + kind
+            + " parameter; prompts can only use plain parameters: add a separate parameter for the text",
+            t.element(), prompt.mirror());
+      } else {
+        used.add(name);
+      }
+    }
+  }
+
+  private Map<String, List<CheckMethodModel>> checkChecks(TaskInterfaceModel model) {
+    Map<String, List<CheckMethodModel>> bindings = new LinkedHashMap<>();
+    for (CheckMethodModel c : model.checks()) {
+      ExecutableElement m = c.element();
+      String name = c.name();
+      boolean ok = true;
+      if (!m.getModifiers().contains(Modifier.DEFAULT)) {
+        ok = false;
+        diagnostics.error("@Check method '" + name + "' must be a default method"
+            + (m.getModifiers().contains(Modifier.STATIC) ? ", not static" : "")
+            + "; write `default List<String> " + name + "(YourResult value, …) { … }`", m);
+      }
+      if (!isListOfString(m.getReturnType())) {
+        ok = false;
+        diagnostics.error("@Check method '" + name + "' must return List<String> (the violations, empty when the "
+            + "answer passes), not " + OutputTypeReader.describe(m.getReturnType()), m);
+      }
+      List<? extends VariableElement> params = m.getParameters();
+      List<String> resultTypes = model.tasks().stream().filter(t -> t.output() != null)
+          .map(t -> OutputTypeReader.describe(t.output().resultType())).distinct().toList();
+      if (params.isEmpty()) {
+        diagnostics.error("@Check method '" + name + "' must take the task's result as its first parameter, e.g. "
+            + name + "(" + (resultTypes.isEmpty() ? "YourResult" : resultTypes.get(0)) + " value)", m);
+        continue;
+      }
+      TypeMirror first = boxed(params.get(0).asType());
+      List<TaskMethodModel> targets = model.tasks().stream()
+          .filter(t -> t.output() != null && types.isSameType(t.output().resultType(), first)).toList();
+      if (targets.isEmpty()) {
+        if (model.tasks().stream().allMatch(t -> t.output() != null)) {
+          diagnostics.error("@Check method '" + name + "' takes " + OutputTypeReader.describe(params.get(0).asType())
+              + " first, which no task method of this interface returns; the first parameter must be a task's "
+              + "result type: " + (resultTypes.isEmpty() ? "(no task methods)" : String.join(", ", resultTypes)),
+              params.get(0));
+        }
+        continue; // otherwise a task's return type is already reported
+      }
+      for (VariableElement p : params.subList(1, params.size())) {
+        String pname = p.getSimpleName().toString();
+        for (TaskMethodModel t : targets) {
+          ParameterModel match = t.parameters().stream().filter(tp -> tp.name().equals(pname)).findFirst().orElse(null);
+          if (match == null || !types.isSameType(match.type(), p.asType())) {
+            ok = false;
+            String available = t.parameters().stream()
+                .map(tp -> OutputTypeReader.describe(tp.type()) + " " + tp.name()).collect(Collectors.joining(", "));
+            diagnostics.error("@Check parameter '" + pname + "' (" + OutputTypeReader.describe(p.asType())
+                + ") matches no parameter of task method '" + t.methodName() + "'; a @Check parameter after the "
+                + "first must have the name and type of a task parameter: " + (available.isEmpty() ? "(none)" : available),
+                p);
+          }
+        }
+      }
+      if (ok) {
+        for (TaskMethodModel t : targets) {
+          bindings.computeIfAbsent(t.methodName(), k -> new ArrayList<>()).add(c);
+        }
+      }
+    }
+    return bindings;
+  }
+
+  private TypeMirror boxed(TypeMirror t) {
+    return t.getKind().isPrimitive() ? types.boxedClass((javax.lang.model.type.PrimitiveType) t).asType() : t;
+  }
+
+  private static boolean isListOfString(TypeMirror t) {
+    if (t.getKind() != TypeKind.DECLARED) {
+      return false;
+    }
+    DeclaredType d = (DeclaredType) t;
+    if (!((TypeElement) d.asElement()).getQualifiedName().contentEquals("java.util.List")
+        || d.getTypeArguments().size() != 1) {
+      return false;
+    }
+    TypeMirror arg = d.getTypeArguments().get(0);
+    return arg.getKind() == TypeKind.DECLARED
+        && ((TypeElement) ((DeclaredType) arg).asElement()).getQualifiedName().contentEquals("java.lang.String");
+  }
+}

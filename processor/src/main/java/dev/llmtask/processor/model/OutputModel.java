@@ -1,0 +1,40 @@
+package dev.llmtask.processor.model;
+
+import java.util.Map;
+import java.util.Set;
+import javax.lang.model.type.TypeMirror;
+
+/**
+ * A task's answer type: how it is decoded and what its JSON looks like.
+ *
+ * @param kind how the answer sits in the root JSON object
+ * @param resultType the task's value type {@code T} (boxed when primitive)
+ * @param decodeType the class passed to the decoder: the record, the wrapped type, or the list element
+ * @param root the root record's slot ({@link Kind#RECORD}), the {@code value} slot ({@link Kind#WRAPPED})
+ *     or the {@code items} slot ({@link Kind#LIST})
+ * @param records every record reachable from the answer, by qualified name, in discovery order
+ * @param recursive the records that reference themselves directly or indirectly
+ */
+public record OutputModel(
+    Kind kind,
+    TypeMirror resultType,
+    TypeMirror decodeType,
+    Slot root,
+    Map<String, RecordDef> records,
+    Set<String> recursive) {
+
+  /** The root property name of wrapped answers ({@code String}, enums, numbers, booleans). */
+  public static final String VALUE_PROPERTY = "value";
+  /** The root property name of list answers. */
+  public static final String ITEMS_PROPERTY = "items";
+
+  /** How the answer sits in the root object the providers require. */
+  public enum Kind {
+    /** The record is the root object. */
+    RECORD,
+    /** {@code {"value": …}}. */
+    WRAPPED,
+    /** {@code {"items": [ … ]}}. */
+    LIST
+  }
+}

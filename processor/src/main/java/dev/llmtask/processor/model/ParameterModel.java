@@ -1,0 +1,28 @@
+package dev.llmtask.processor.model;
+
+import javax.lang.model.element.AnnotationMirror;
+import javax.lang.model.element.VariableElement;
+import javax.lang.model.type.TypeMirror;
+
+/**
+ * A task method parameter.
+ *
+ * @param traceId the {@code @TraceId} annotation, or null
+ * @param idempotencyKey the {@code @IdempotencyKey} annotation, or null
+ * @param callOptions whether its type is {@code dev.llmtask.CallOptions}
+ * @param string whether its type is {@code java.lang.String}
+ */
+public record ParameterModel(
+    VariableElement element,
+    String name,
+    TypeMirror type,
+    AnnotationMirror traceId,
+    AnnotationMirror idempotencyKey,
+    boolean callOptions,
+    boolean string) {
+
+  /** A parameter that is rendered into prompts (not trace id, idempotency key or call options). */
+  public boolean plain() {
+    return traceId == null && idempotencyKey == null && !callOptions;
+  }
+}

@@ -1,0 +1,36 @@
+package dev.llmtask.processor.model;
+
+import java.util.List;
+import javax.lang.model.element.ExecutableElement;
+
+/**
+ * One abstract method of a task interface.
+ *
+ * @param taskName the effective task name (explicit or snake_case of the method name)
+ * @param explicitName the {@code name} attribute when given, for error locations
+ * @param system the system prompt, or null
+ * @param user the user prompt, or null when missing (an error)
+ * @param shape the return shape, or null when the return type is not supported
+ * @param output the answer type, or null when the return type is not supported
+ * @param returnProblem why the return type is not supported, or null
+ * @param typeProblems unsupported types inside the answer, each with its path
+ * @param hasErrorTypes whether a type could not be resolved yet (javac reports it; generation waits)
+ */
+public record TaskMethodModel(
+    ExecutableElement element,
+    String methodName,
+    String taskName,
+    Attr<String> explicitName,
+    Attr<String> promptVersion,
+    Attr<String> model,
+    Attr<String> timeout,
+    Attr<Integer> maxRetries,
+    Attr<Integer> repairs,
+    PromptModel system,
+    PromptModel user,
+    List<ParameterModel> parameters,
+    CallShape shape,
+    OutputModel output,
+    String returnProblem,
+    List<String> typeProblems,
+    boolean hasErrorTypes) {}

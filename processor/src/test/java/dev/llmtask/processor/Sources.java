@@ -1,0 +1,173 @@
+package dev.llmtask.processor;
+
+import com.google.testing.compile.Compilation;
+import com.google.testing.compile.Compiler;
+import com.google.testing.compile.JavaFileObjects;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Predicate;
+import javax.tools.JavaFileObject;
+
+/** Shared test sources and helpers. */
+final class Sources {
+  private Sources() {}
+
+  static final String DECISION_SRC = """
+      package com.example;
+
+      import com.fasterxml.jackson.annotation.JsonProperty;
+
+      public enum Decision {
+        @JsonProperty("eligible") ELIGIBLE,
+        @JsonProperty("not_eligible") NOT_ELIGIBLE,
+        @JsonProperty("not_specified") NOT_SPECIFIED
+      }
+      """;
+
+  static final String ROTATION_DECISION_SRC = """
+      package com.example;
+
+      import com.fasterxml.jackson.annotation.JsonProperty;
+      import jakarta.validation.constraints.Max;
+      import jakarta.validation.constraints.Min;
+      import jakarta.validation.constraints.NotBlank;
+      import jakarta.validation.constraints.NotEmpty;
+      import jakarta.validation.constraints.NotNull;
+      import java.util.List;
+
+      public record RotationDecision(
+          @NotNull Decision decision,
+          @JsonProperty("rotation_window_days") @Min(0) @Max(365) int rotationWindowDays,
+          @JsonProperty("source_line_ids") @NotEmpty List<@NotBlank String> sourceLineIds) {}
+      """;
+
+  static final String ROTATION_DESK_SRC = """
+      package com.example;
+
+      import dev.llmtask.Check;
+      import dev.llmtask.LlmTask;
+      import dev.llmtask.SystemPrompt;
+      import dev.llmtask.TraceId;
+      import dev.llmtask.UserPrompt;
+      import java.util.List;
+
+      @LlmTask(promptVersion = "rotation_decision@2", model = "gpt-4o-mini", timeout = "20s", maxRetries = 2)
+      public interface RotationDesk {
+        @SystemPrompt("Answer only from the policy below.\\n{{policy}}")
+        @UserPrompt("{{question}}")
+        RotationDecision decideRotation(String question, String policy, @TraceId String traceId);
+
+        @Check
+        default List<String> windowMatchesPolicy(RotationDecision d, String policy) {
+          return policy.contains(d.rotationWindowDays() + "-day") ? List.of()
+              : List.of("rotation_window_days is not stated by the policy");
+        }
+      }
+      """;
+
+  static final String ROTATION_OPENAI_SCHEMA = "{\"type\":\"object\",\"properties\":{"
+      + "\"decision\":{\"type\":\"string\",\"enum\":[\"eligible\",\"not_eligible\",\"not_specified\"]},"
+      + "\"rotation_window_days\":{\"type\":\"integer\",\"minimum\":0,\"maximum\":365},"
+      + "\"source_line_ids\":{\"type\":\"array\",\"items\":{\"type\":\"string\"},\"minItems\":1}},"
+      + "\"required\":[\"decision\",\"rotation_window_days\",\"source_line_ids\"],"
+      + "\"additionalProperties\":false}";
+
+  static JavaFileObject decision() {
+    return JavaFileObjects.forSourceString("com.example.Decision", DECISION_SRC);
+  }
+
+  static JavaFileObject rotationDecision() {
+    return JavaFileObjects.forSourceString("com.example.RotationDecision", ROTATION_DECISION_SRC);
+  }
+
+  static JavaFileObject rotationDesk() {
+    return JavaFileObjects.forSourceString("com.example.RotationDesk", ROTATION_DESK_SRC);
+  }
+
+  static JavaFileObject source(String qualifiedName, String text) {
+    return JavaFileObjects.forSourceString(qualifiedName, text);
+  }
+
+  static Compilation compile(JavaFileObject... files) {
+    return Compiler.javac().withProcessors(new LlmTaskProcessor()).compile(files);
+  }
+
+  /** Compiles with the test class path minus the entries {@code exclude} matches, plus {@code extra}. */
+  static Compilation compileWithClasspath(Predicate<String> exclude, List<File> extra, JavaFileObject... files) {
+    List<File> classpath = new ArrayList<>();
+    for (String entry : testClasspath()) {
+      if (!exclude.test(entry)) {
+        classpath.add(new File(entry));
+      }
+    }
+    classpath.addAll(extra);
+    return Compiler.javac().withProcessors(new LlmTaskProcessor()).withClasspath(classpath).compile(files);
+  }
+
+  static List<String> testClasspath() {
+    return Arrays.asList(System.getProperty("java.class.path").split(File.pathSeparator));
+  }
+
+  /** The 1-based line of the first line of {@code source} that contains {@code marker}. */
+  static int line(String source, String marker) {
+    String[] lines = source.split("\n", -1);
+    for (int i = 0; i < lines.length; i++) {
+      if (lines[i].contains(marker)) {
+        return i + 1;
+      }
+    }
+    throw new IllegalArgumentException("marker not found: " + marker);
+  }
+
+  /** The text of a generated source file. */
+  static String generated(Compilation compilation, String qualifiedName) {
+    JavaFileObject file = compilation.generatedSourceFile(qualifiedName)
+        .orElseThrow(() -> new AssertionError("not generated: " + qualifiedName + "; diagnostics: "
+            + compilation.diagnostics()));
+    try {
+      return file.getCharContent(true).toString();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** {@code text} as it appears inside a Java string literal. */
+  static String javaLiteral(String text) {
+    return "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + "\"";
+  }
+
+  /** JSON written with single quotes for readability: {@code {'type':'string'}}. */
+  static String json(String singleQuoted) {
+    return singleQuoted.replace('\'', '"');
+  }
+
+  /** The value of the string constant {@code name} in generated code, unescaped. */
+  static String constant(String code, String name) {
+    String marker = " " + name + " = \"";
+    int at = code.indexOf(marker);
+    if (at < 0) {
+      throw new AssertionError("no constant " + name + " in:\n" + code);
+    }
+    StringBuilder out = new StringBuilder();
+    for (int i = at + marker.length(); ; i++) {
+      char c = code.charAt(i);
+      if (c == '"') {
+        return out.toString();
+      }
+      if (c == '\\') {
+        char n = code.charAt(++i);
+        out.append(switch (n) {
+          case 'n' -> '\n';
+          case 't' -> '\t';
+          default -> n;
+        });
+      } else {
+        out.append(c);
+      }
+    }
+  }
+}
