@@ -1,0 +1,117 @@
+package dev.llmtask.examples;
+
+import dev.llmtask.CallOptions;
+import dev.llmtask.LlmResult;
+import dev.llmtask.LlmRuntime;
+import dev.llmtask.LlmTaskException;
+import dev.llmtask.LlmTasks;
+import dev.llmtask.RateCard;
+import dev.llmtask.examples.rotation.RotationDecision;
+import dev.llmtask.examples.rotation.RotationDesk;
+import dev.llmtask.examples.tickets.SupportTicket;
+import dev.llmtask.examples.tickets.TicketDesk;
+import dev.llmtask.provider.openai.OpenAiProvider;
+import dev.llmtask.testkit.LlmSimulator;
+import dev.llmtask.testkit.SimulatedReply;
+import java.io.PrintStream;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Runs the support-console examples. With {@code LLM_API_KEY} set it calls a real OpenAI-compatible
+ * endpoint ({@code LLM_BASE_URL}, default OpenAI; {@code LLM_MODEL} to change the model); without
+ * it, the embedded simulator answers, scripted to show a re-ask, a retry and a named failure.
+ */
+public final class Main {
+  static final String POLICY = """
+      P-7: Stale service-account keys must rotate within a 30-day window.
+      P-9: User passwords expire after 90 days.""";
+  static final String QUESTION = "Can I rotate the stale service-account key?";
+  static final String TICKET_MESSAGE = "Hi, this is acct_10234. Our CI keeps failing since yesterday because the "
+      + "service-account key looks stale. Can you help us rotate it soon?";
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    run(System.getenv(), System.out);
+  }
+
+  /** Runs every example against the endpoint the environment names; returns the number of calls that ended OK. */
+  public static int run(Map<String, String> env, PrintStream out) {
+    String key = env.get("LLM_API_KEY");
+    boolean simulated = key == null || key.isBlank();
+    LlmSimulator simulator = simulated ? LlmSimulator.start() : null;
+    try {
+      OpenAiProvider.Builder provider = OpenAiProvider.builder();
+      if (simulated) {
+        script(simulator);
+        provider.baseUrl(simulator.openAiBaseUrl());
+        out.println("No LLM_API_KEY set: answering from the embedded simulator at " + simulator.openAiBaseUrl());
+      } else {
+        provider.baseUrl(URI.create(env.getOrDefault("LLM_BASE_URL", OpenAiProvider.DEFAULT_BASE_URL.toString())))
+            .apiKey(key.strip());
+        out.println("LLM_API_KEY is set: calling " + env.getOrDefault("LLM_BASE_URL", OpenAiProvider.DEFAULT_BASE_URL.toString()));
+      }
+      LlmRuntime.Builder runtime = LlmRuntime.builder()
+          .provider(provider.build())
+          .backoff(Duration.ofSeconds(1), Duration.ofSeconds(8))
+          .rateCard(RateCard.illustrative())
+          .telemetry(record -> out.println("  telemetry  " + record.toLogLine()));
+      String model = env.get("LLM_MODEL");
+      if (model != null && !model.isBlank()) {
+        CallOptions withModel = CallOptions.builder().model(model.strip()).build();
+        runtime.taskOptions("decide_rotation", withModel).taskOptions("extract_ticket", withModel);
+      }
+      return examples(runtime.build(), simulated, out);
+    } finally {
+      if (simulator != null) {
+        simulator.close();
+      }
+    }
+  }
+
+  private static int examples(LlmRuntime runtime, boolean simulated, PrintStream out) {
+    RotationDesk desk = LlmTasks.create(RotationDesk.class, runtime);
+    TicketDesk tickets = LlmTasks.create(TicketDesk.class, runtime);
+    int ok = 0;
+
+    out.println();
+    out.println("1. decide_rotation for acct_10234 under policy P-7 (30-day window)");
+    RotationDecision decision = desk.decideRotation(QUESTION, "acct_10234", 12, true, POLICY, "trace_acct_10234_01");
+    out.println("   -> " + decision);
+    ok++;
+
+    out.println();
+    out.println("2. extract_ticket from a customer message");
+    LlmResult<SupportTicket> ticket = tickets.extractTicket(TICKET_MESSAGE, "trace_acct_10234_02");
+    out.println("   -> " + ticket.value() + " (" + ticket.record().attempts() + " attempts)");
+    ok++;
+
+    if (simulated) {
+      out.println();
+      out.println("3. a failure is one named status, never a hang or a retried 401");
+      try {
+        desk.decideRotation(QUESTION, "acct_10234", 12, true, POLICY, "trace_acct_10234_03");
+      } catch (LlmTaskException e) {
+        out.println("   -> LlmTaskException status=" + e.status() + " attempts=" + e.record().attempts());
+      }
+    }
+    return ok;
+  }
+
+  /** Simulator script: a 90-day answer the policy check rejects, then a 503, then correct answers, then a 401. */
+  private static void script(LlmSimulator sim) {
+    sim.enqueue("decide_rotation", SimulatedReply.json(
+            "{\"decision\":\"eligible\",\"rotation_window_days\":90,\"source_line_ids\":[\"P-7\"]}")
+            .withUsage(250, 80, 0))
+        .enqueue("decide_rotation", SimulatedReply.json(
+            "{\"decision\":\"eligible\",\"rotation_window_days\":30,\"source_line_ids\":[\"P-7\"]}")
+            .withUsage(310, 80, 0))
+        .enqueue("extract_ticket", SimulatedReply.status(503))
+        .enqueue("extract_ticket", SimulatedReply.json(
+            "{\"account_id\":\"acct_10234\",\"priority\":\"high\",\"summary\":\"CI fails: stale service-account key"
+                + " needs rotation\",\"tags\":[\"credentials\",\"rotation\"]}").withUsage(180, 45, 0))
+        .enqueue("decide_rotation", SimulatedReply.status(401));
+  }
+}

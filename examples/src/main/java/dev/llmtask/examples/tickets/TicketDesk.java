@@ -1,0 +1,16 @@
+package dev.llmtask.examples.tickets;
+
+import dev.llmtask.LlmResult;
+import dev.llmtask.LlmTask;
+import dev.llmtask.SystemPrompt;
+import dev.llmtask.TraceId;
+import dev.llmtask.UserPrompt;
+
+/** Turns a customer's message into a structured ticket. */
+@LlmTask(promptVersion = "ticket_extraction@1", model = "gpt-4o-mini", timeout = "15s")
+public interface TicketDesk {
+
+  @SystemPrompt("Extract a support ticket from the customer's message. Use only facts from the message.")
+  @UserPrompt("{{message}}")
+  LlmResult<SupportTicket> extractTicket(String message, @TraceId String traceId);
+}

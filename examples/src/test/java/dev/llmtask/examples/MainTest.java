@@ -1,0 +1,31 @@
+package dev.llmtask.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The README's first command runs this Main; here it runs with no API key, against the simulator. */
+class MainTest {
+  @Test
+  void runsEveryExampleAgainstTheSimulatorAndPrintsResultsAndOneRecordPerCall() {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    int ok = Main.run(Map.of(), new PrintStream(bytes, true, StandardCharsets.UTF_8));
+    String out = bytes.toString(StandardCharsets.UTF_8);
+
+    assertThat(ok).isEqualTo(2);
+    assertThat(out).contains("embedded simulator");
+    // the 90-day answer was rejected by the business check and re-asked
+    assertThat(out).contains("RotationDecision[decision=ELIGIBLE, rotationWindowDays=30, sourceLineIds=[P-7]]");
+    assertThat(out).contains("trace_id=trace_acct_10234_01 task=decide_rotation provider=openai model=gpt-4o-mini"
+        + " prompt_version=rotation_decision@2 status=ok attempts=2");
+    // the 503 was retried
+    assertThat(out).contains("task=extract_ticket").contains("(2 attempts)").contains("priority=HIGH");
+    // the 401 ended AUTH_ERROR after one attempt
+    assertThat(out).contains("LlmTaskException status=AUTH_ERROR attempts=1");
+    assertThat(out.lines().filter(l -> l.contains("telemetry  trace_id=")).count()).isEqualTo(3);
+  }
+}
