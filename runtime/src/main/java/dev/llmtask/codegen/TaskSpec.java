@@ -2,6 +2,7 @@ package dev.llmtask.codegen;
 
 import dev.llmtask.LlmResult;
 import dev.llmtask.LlmRuntime;
+import dev.llmtask.LlmStream;
 import dev.llmtask.internal.RuntimeAccess;
 import java.time.Duration;
 import java.util.Objects;
@@ -64,6 +65,11 @@ public final class TaskSpec<T> {
   /** Runs the call asynchronously, completing with the validated value and its record. */
   public CompletableFuture<LlmResult<T>> callForResultAsync(LlmRuntime runtime, Invocation<T> invocation) {
     return RuntimeAccess.executor(runtime).callAsync(this, invocation);
+  }
+
+  /** Starts a streamed call; the returned stream is already running. */
+  public LlmStream<T> stream(LlmRuntime runtime, Invocation<T> invocation) {
+    return RuntimeAccess.executor(runtime).stream(this, invocation);
   }
 
   public String name() {

@@ -3,6 +3,7 @@ package dev.llmtask.internal.call;
 import dev.llmtask.CallRecord;
 import dev.llmtask.CallStatus;
 import dev.llmtask.LlmResult;
+import dev.llmtask.LlmStream;
 import dev.llmtask.LlmTaskException;
 import dev.llmtask.codegen.Invocation;
 import dev.llmtask.codegen.TaskSpec;
@@ -72,5 +73,10 @@ public final class TaskExecutor {
    */
   public <T> CompletableFuture<LlmResult<T>> callAsync(TaskSpec<T> spec, Invocation<T> invocation) {
     return new CallRun<>(this, spec, invocation).start();
+  }
+
+  /** Starts a streamed call. */
+  public <T> LlmStream<T> stream(TaskSpec<T> spec, Invocation<T> invocation) {
+    throw new UnsupportedOperationException("streaming lands with issue P6");
   }
 }
