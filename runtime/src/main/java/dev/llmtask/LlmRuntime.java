@@ -44,7 +44,7 @@ public final class LlmRuntime {
   private LlmRuntime(Builder b) {
     this.executor = new TaskExecutor(new RuntimeSettings(
         b.provider, b.defaultModel, b.defaultTimeout, b.attemptTimeout, b.defaultMaxRetries, b.defaultRepairs,
-        b.backoffBase, b.backoffCap, b.maxOutputTokens, Map.copyOf(b.taskOptions), b.rateCard,
+        b.backoffBase, b.backoffCap, b.maxOutputTokens, b.streamIdleTimeout, Map.copyOf(b.taskOptions), b.rateCard,
         List.copyOf(b.sinks), b.fingerprintKey));
   }
 
@@ -81,6 +81,7 @@ public final class LlmRuntime {
     private Duration backoffBase = Duration.ofSeconds(1);
     private Duration backoffCap = Duration.ofSeconds(30);
     private int maxOutputTokens = 4096;
+    private Duration streamIdleTimeout = Duration.ofSeconds(15);
     private final Map<String, CallOptions> taskOptions = new HashMap<>();
     private RateCard rateCard = RateCard.none();
     private final List<TelemetrySink> sinks = new ArrayList<>();
@@ -196,6 +197,15 @@ public final class LlmRuntime {
         throw new IllegalArgumentException("maxOutputTokens must be at least 1, was " + maxOutputTokens);
       }
       this.maxOutputTokens = maxOutputTokens;
+      return this;
+    }
+
+    /**
+     * The longest a stream may go without any event (default 15 s); a stalled stream then ends
+     * {@link CallStatus#TIMEOUT}. The call's overall deadline still bounds the whole stream.
+     */
+    public Builder streamIdleTimeout(Duration idle) {
+      this.streamIdleTimeout = Policies.positive(idle, "streamIdleTimeout");
       return this;
     }
 

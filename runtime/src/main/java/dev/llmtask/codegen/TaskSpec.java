@@ -59,7 +59,15 @@ public final class TaskSpec<T> {
 
   /** Runs the call asynchronously; the future fails with {@link dev.llmtask.LlmTaskException}. */
   public CompletableFuture<T> callAsync(LlmRuntime runtime, Invocation<T> invocation) {
-    return callForResultAsync(runtime, invocation).thenApply(LlmResult::value);
+    CompletableFuture<LlmResult<T>> call = callForResultAsync(runtime, invocation);
+    CompletableFuture<T> value = call.thenApply(LlmResult::value);
+    // a derived stage does not pass cancellation back; do it, so cancel(true) stops the call
+    value.whenComplete((v, failure) -> {
+      if (value.isCancelled()) {
+        call.cancel(true);
+      }
+    });
+    return value;
   }
 
   /** Runs the call asynchronously, completing with the validated value and its record. */

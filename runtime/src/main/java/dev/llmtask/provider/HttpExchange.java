@@ -53,7 +53,7 @@ public final class HttpExchange {
   }
 
   /** Collects the body up to a limit; past it the exchange fails with a classified error. */
-  private static final class BoundedBody implements HttpResponse.BodySubscriber<byte[]> {
+  static final class BoundedBody implements HttpResponse.BodySubscriber<byte[]> {
     private final int limit;
     private final CompletableFuture<byte[]> body = new CompletableFuture<>();
     private byte[] buf = new byte[8192];

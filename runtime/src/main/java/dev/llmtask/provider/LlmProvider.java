@@ -23,4 +23,16 @@ public interface LlmProvider {
    * @param attemptTimeout the most this attempt may take; the provider applies it to the exchange
    */
   CompletableFuture<ModelReply> send(ModelRequest request, Duration attemptTimeout);
+
+  /**
+   * Sends one attempt as a stream: pieces of the answer go to {@code listener} as they arrive.
+   * Providers that cannot stream keep this default, which fails with {@code BAD_REQUEST}.
+   *
+   * @param attemptTimeout the most the provider may take to start the stream
+   */
+  default ModelStream stream(ModelRequest request, Duration attemptTimeout, ModelStreamListener listener) {
+    ProviderException e = new ProviderException(dev.llmtask.CallStatus.BAD_REQUEST, false, 0, null,
+        "the provider " + name() + " does not support streaming", null);
+    return new ModelStream(CompletableFuture.failedFuture(e), CompletableFuture.failedFuture(e), () -> { });
+  }
 }

@@ -19,6 +19,7 @@ public record RuntimeSettings(
     Duration backoffBase,
     Duration backoffCap,
     int maxOutputTokens,
+    Duration streamIdleTimeout,
     Map<String, CallOptions> taskOptions,
     RateCard rateCard,
     List<TelemetrySink> sinks,

@@ -1,7 +1,6 @@
 package dev.llmtask.internal.call;
 
 import dev.llmtask.CallRecord;
-import dev.llmtask.CallStatus;
 import dev.llmtask.LlmResult;
 import dev.llmtask.LlmStream;
 import dev.llmtask.LlmTaskException;
@@ -15,11 +14,12 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
- * Runs task calls. Every call is one non-blocking {@link CallRun} (HTTP with {@code sendAsync},
- * retries and timeouts by Failsafe on a small scheduler); a synchronous call waits for it on the
- * caller's thread and cancels it if that thread is interrupted.
+ * Runs task calls. Every call is non-blocking ({@code HttpClient.sendAsync}, retries and timeouts
+ * by Failsafe on a small scheduler); a synchronous call waits for it on the caller's thread and
+ * cancels it if that thread is interrupted.
  */
 public final class TaskExecutor {
   private final RuntimeSettings settings;
@@ -27,7 +27,7 @@ public final class TaskExecutor {
   final TelemetryDispatcher telemetry;
   final Fingerprints fingerprints;
   final Backoff backoff;
-  /** Schedules retries and timeouts; never blocks, so two threads serve any number of calls. */
+  /** Schedules retries, timeouts and stream watchdogs; never blocks, so two threads serve any number of calls. */
   final ScheduledExecutorService scheduler;
 
   public TaskExecutor(RuntimeSettings settings) {
@@ -50,26 +50,12 @@ public final class TaskExecutor {
   /** Runs one call and waits for it; failures throw {@link LlmTaskException} with the caller's stack. */
   public <T> LlmResult<T> call(TaskSpec<T> spec, Invocation<T> invocation) {
     CallRun<T> run = new CallRun<>(this, spec, invocation);
-    CompletableFuture<LlmResult<T>> future = run.start();
-    try {
-      return future.get();
-    } catch (InterruptedException e) {
-      future.cancel(true);
-      Thread.currentThread().interrupt();
-      CallRecord record = run.cancelledRecord();
-      throw new LlmTaskException(record);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof LlmTaskException failed) {
-        // a fresh exception, so the stack trace shows the caller rather than an HTTP thread
-        throw new LlmTaskException(failed.record(), failed.getCause());
-      }
-      throw new IllegalStateException("task " + spec.name() + " failed unexpectedly", e.getCause());
-    }
+    return await(run.start(), run::cancelled);
   }
 
   /**
    * Runs one call without blocking. The future fails with {@link LlmTaskException}; cancelling it
-   * cancels the HTTP exchange and records the call {@link CallStatus#CANCELLED}.
+   * cancels the HTTP exchange and records the call {@link dev.llmtask.CallStatus#CANCELLED}.
    */
   public <T> CompletableFuture<LlmResult<T>> callAsync(TaskSpec<T> spec, Invocation<T> invocation) {
     return new CallRun<>(this, spec, invocation).start();
@@ -77,6 +63,24 @@ public final class TaskExecutor {
 
   /** Starts a streamed call. */
   public <T> LlmStream<T> stream(TaskSpec<T> spec, Invocation<T> invocation) {
-    throw new UnsupportedOperationException("streaming lands with issue P6");
+    return new StreamRun<>(this, spec, invocation).start();
+  }
+
+  /**
+   * Waits for a call's result on the caller's thread. An interrupt cancels the call; a failure is
+   * rethrown as a fresh {@link LlmTaskException}, so its stack trace shows the caller.
+   */
+  static <T> LlmResult<T> await(CompletableFuture<LlmResult<T>> future, Supplier<CallRecord> cancel) {
+    try {
+      return future.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new LlmTaskException(cancel.get());
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof LlmTaskException failed) {
+        throw new LlmTaskException(failed.record(), failed.getCause());
+      }
+      throw new IllegalStateException("a task call failed unexpectedly", e.getCause());
+    }
   }
 }

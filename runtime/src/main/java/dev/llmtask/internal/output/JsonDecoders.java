@@ -39,7 +39,16 @@ public final class JsonDecoders {
   }
 
   public static <T> OutputDecoder<T> property(Class<T> type, String property) {
-    return wrappedIn(MAPPER.constructType(type), property);
+    OutputDecoder<T> inner = wrappedIn(MAPPER.constructType(type), property);
+    return type == String.class ? new TextDecoder<>(inner, property) : inner;
+  }
+
+  /** A text answer wrapped as {@code {"<property>": "…"}}: streams show its text rather than its JSON. */
+  public record TextDecoder<T>(OutputDecoder<T> inner, String property) implements OutputDecoder<T> {
+    @Override
+    public T decode(JsonParser parser) throws IOException {
+      return inner.decode(parser);
+    }
   }
 
   public static <T> OutputDecoder<List<T>> list(Class<T> elementType, String property) {

@@ -14,11 +14,15 @@ import dev.llmtask.provider.ModelRequest;
 import dev.llmtask.provider.ModelRequest.Repair;
 import dev.llmtask.provider.ProviderException;
 import dev.llmtask.provider.ProviderSettings;
+import dev.llmtask.provider.ModelStream;
+import dev.llmtask.provider.ModelStreamListener;
+import dev.llmtask.provider.SseExchange;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -66,26 +70,53 @@ public final class AnthropicProvider implements LlmProvider {
 
   @Override
   public CompletableFuture<ModelReply> send(ModelRequest request, Duration attemptTimeout) {
+    String tool = request.schema().name();
+    return HttpExchange.send(client, request(body(request, false), attemptTimeout, "application/json"),
+        response -> read(response, tool));
+  }
+
+  @Override
+  public ModelStream stream(ModelRequest request, Duration attemptTimeout, ModelStreamListener listener) {
+    return SseExchange.open(client, request(body(request, true), attemptTimeout, "text/event-stream"),
+        new AnthropicStreamEvents(request.schema().name(), listener),
+        (info, bytes) -> error(info.statusCode(), info.headers(), parse(bytes), info.headers().firstValue("request-id").orElse(null)));
+  }
+
+  private HttpRequest request(byte[] body, Duration attemptTimeout, String accept) {
     HttpRequest.Builder http = HttpRequest.newBuilder(endpoint)
         .timeout(attemptTimeout)
         .header("content-type", "application/json")
-        .header("accept", "application/json")
+        .header("accept", accept)
         .header("anthropic-version", API_VERSION)
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body(request)));
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body));
     if (apiKey != null) {
       http.header("x-api-key", apiKey);
     }
-    String tool = request.schema().name();
-    return HttpExchange.send(client, http.build(), response -> read(response, tool));
+    return http.build();
+  }
+
+  static JsonNode parse(byte[] bytes) {
+    try {
+      return JSON.readTree(bytes);
+    } catch (IOException e) {
+      return null;
+    }
   }
 
   /** The request body; the schema is embedded as is as the forced tool's input schema. */
   static byte[] body(ModelRequest r) {
+    return body(r, false);
+  }
+
+  static byte[] body(ModelRequest r, boolean stream) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(1024 + r.userPrompt().length() + r.schema().anthropic().length());
     try (JsonGenerator g = FACTORY.createGenerator(out)) {
       g.writeStartObject();
       g.writeStringField("model", r.model());
       g.writeNumberField("max_tokens", r.maxOutputTokens());
+      if (stream) {
+        g.writeBooleanField("stream", true);
+      }
       if (r.systemPrompt() != null) {
         g.writeStringField("system", r.systemPrompt());
       }
@@ -125,15 +156,10 @@ public final class AnthropicProvider implements LlmProvider {
   static ModelReply read(HttpResponse<byte[]> response, String tool) {
     int status = response.statusCode();
     String requestId = response.headers().firstValue("request-id").orElse(null);
-    JsonNode body;
-    try {
-      body = JSON.readTree(response.body());
-    } catch (IOException e) {
-      body = null;
-    }
+    JsonNode body = parse(response.body());
     boolean errorBody = body != null && "error".equals(body.path("type").asText());
     if (status < 200 || status > 299 || errorBody) {
-      throw error(status < 200 || status > 299 ? status : 500, response, body, requestId);
+      throw error(status < 200 || status > 299 ? status : 500, response.headers(), body, requestId);
     }
     if (body == null || !body.isObject()) {
       throw HttpFailures.unreadable(status, "not a JSON object", requestId);
@@ -148,17 +174,20 @@ public final class AnthropicProvider implements LlmProvider {
         text.append(block.path("text").asText());
       }
     }
-    String stop = body.path("stop_reason").asText("end_turn");
-    Finish finish = switch (stop) {
-      case "refusal" -> Finish.REFUSED;
-      case "max_tokens", "model_context_window_exceeded" -> Finish.TRUNCATED;
-      default -> Finish.COMPLETE;
-    };
+    Finish finish = finish(body.path("stop_reason").asText("end_turn"));
     if (output == null && finish == Finish.COMPLETE) {
       output = text.toString(); // no tool call: the text is judged (and re-asked) like any invalid answer
     }
     return new ModelReply(output, finish, finish == Finish.REFUSED ? text.toString() : null,
         usage(body.path("usage")), requestId);
+  }
+
+  static Finish finish(String stopReason) {
+    return switch (stopReason) {
+      case "refusal" -> Finish.REFUSED;
+      case "max_tokens", "model_context_window_exceeded" -> Finish.TRUNCATED;
+      default -> Finish.COMPLETE;
+    };
   }
 
   /** Anthropic's {@code input_tokens} excludes cache reads and writes; the record's input count includes them. */
@@ -171,7 +200,7 @@ public final class AnthropicProvider implements LlmProvider {
     return new Usage(u.path("input_tokens").asLong(0) + cacheRead + cacheWrite, u.path("output_tokens").asLong(0), cacheRead);
   }
 
-  private static ProviderException error(int status, HttpResponse<?> response, JsonNode body, String requestId) {
+  static ProviderException error(int status, HttpHeaders headers, JsonNode body, String requestId) {
     JsonNode error = body == null ? null : body.path("error");
     String type = error != null && error.path("type").isTextual() ? error.path("type").asText() : null;
     String code = error != null && error.path("details").path("error_code").isTextual()
@@ -180,7 +209,7 @@ public final class AnthropicProvider implements LlmProvider {
     if (requestId == null && body != null && body.path("request_id").isTextual()) {
       requestId = body.path("request_id").asText();
     }
-    return HttpFailures.classify(status, response.headers(), type, code, quota, requestId);
+    return HttpFailures.classify(status, headers, type, code, quota, requestId);
   }
 
   @Override

@@ -14,11 +14,15 @@ import dev.llmtask.provider.ModelRequest;
 import dev.llmtask.provider.ModelRequest.Repair;
 import dev.llmtask.provider.ProviderException;
 import dev.llmtask.provider.ProviderSettings;
+import dev.llmtask.provider.ModelStream;
+import dev.llmtask.provider.ModelStreamListener;
+import dev.llmtask.provider.SseExchange;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -68,19 +72,42 @@ public final class OpenAiProvider implements LlmProvider {
 
   @Override
   public CompletableFuture<ModelReply> send(ModelRequest request, Duration attemptTimeout) {
+    return HttpExchange.send(client, request(body(request, false), attemptTimeout, "application/json"), OpenAiProvider::read);
+  }
+
+  @Override
+  public ModelStream stream(ModelRequest request, Duration attemptTimeout, ModelStreamListener listener) {
+    return SseExchange.open(client, request(body(request, true), attemptTimeout, "text/event-stream"),
+        new OpenAiStreamEvents(listener), (info, bytes) -> error(info.statusCode(), info.headers(), parse(bytes),
+            info.headers().firstValue("x-request-id").orElse(null)));
+  }
+
+  private HttpRequest request(byte[] body, Duration attemptTimeout, String accept) {
     HttpRequest.Builder http = HttpRequest.newBuilder(endpoint)
         .timeout(attemptTimeout)
         .header("Content-Type", "application/json")
-        .header("Accept", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body(request)));
+        .header("Accept", accept)
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body));
     if (authorization != null) {
       http.header("Authorization", authorization);
     }
-    return HttpExchange.send(client, http.build(), OpenAiProvider::read);
+    return http.build();
+  }
+
+  private static JsonNode parse(byte[] bytes) {
+    try {
+      return JSON.readTree(bytes);
+    } catch (IOException e) {
+      return null;
+    }
   }
 
   /** The request body, written with Jackson's streaming generator; the schema is embedded as is. */
   static byte[] body(ModelRequest r) {
+    return body(r, false);
+  }
+
+  static byte[] body(ModelRequest r, boolean stream) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(1024 + r.userPrompt().length() + r.schema().openAi().length());
     try (JsonGenerator g = FACTORY.createGenerator(out)) {
       g.writeStartObject();
@@ -105,6 +132,12 @@ public final class OpenAiProvider implements LlmProvider {
       g.writeEndObject();
       g.writeEndObject();
       g.writeNumberField("max_completion_tokens", r.maxOutputTokens());
+      if (stream) {
+        g.writeBooleanField("stream", true);
+        g.writeObjectFieldStart("stream_options");
+        g.writeBooleanField("include_usage", true);
+        g.writeEndObject();
+      }
       g.writeEndObject();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -122,14 +155,9 @@ public final class OpenAiProvider implements LlmProvider {
   static ModelReply read(HttpResponse<byte[]> response) {
     int status = response.statusCode();
     String requestId = response.headers().firstValue("x-request-id").orElse(null);
-    JsonNode body;
-    try {
-      body = JSON.readTree(response.body());
-    } catch (IOException e) {
-      body = null;
-    }
+    JsonNode body = parse(response.body());
     if (status < 200 || status > 299 || (body != null && body.hasNonNull("error"))) {
-      throw error(status < 200 || status > 299 ? status : 500, response, body, requestId);
+      throw error(status < 200 || status > 299 ? status : 500, response.headers(), body, requestId);
     }
     if (body == null || !body.isObject()) {
       throw HttpFailures.unreadable(status, "not a JSON object", requestId);
@@ -141,17 +169,19 @@ public final class OpenAiProvider implements LlmProvider {
     JsonNode message = choice.path("message");
     String content = message.path("content").isTextual() ? message.path("content").asText() : null;
     String refusal = message.path("refusal").isTextual() ? message.path("refusal").asText() : null;
-    Finish finish;
+    return new ModelReply(content, finish(refusal, choice.path("finish_reason").asText("stop")), refusal,
+        usage(body.path("usage")), requestId);
+  }
+
+  static Finish finish(String refusal, String finishReason) {
     if (refusal != null) {
-      finish = Finish.REFUSED;
-    } else {
-      finish = switch (choice.path("finish_reason").asText("stop")) {
-        case "length" -> Finish.TRUNCATED;
-        case "content_filter" -> Finish.FILTERED;
-        default -> Finish.COMPLETE;
-      };
+      return Finish.REFUSED;
     }
-    return new ModelReply(content, finish, refusal, usage(body.path("usage")), requestId);
+    return switch (finishReason) {
+      case "length" -> Finish.TRUNCATED;
+      case "content_filter" -> Finish.FILTERED;
+      default -> Finish.COMPLETE;
+    };
   }
 
   static Usage usage(JsonNode u) {
@@ -162,12 +192,12 @@ public final class OpenAiProvider implements LlmProvider {
         u.path("prompt_tokens_details").path("cached_tokens").asLong(0));
   }
 
-  private static ProviderException error(int status, HttpResponse<?> response, JsonNode body, String requestId) {
+  static ProviderException error(int status, HttpHeaders headers, JsonNode body, String requestId) {
     JsonNode error = body == null ? null : body.path("error");
     String type = error != null && error.path("type").isTextual() ? error.path("type").asText() : null;
     String code = error != null && error.path("code").isTextual() ? error.path("code").asText() : null;
     boolean quota = "insufficient_quota".equals(code) || "insufficient_quota".equals(type);
-    return HttpFailures.classify(status, response.headers(), type, code, quota, requestId);
+    return HttpFailures.classify(status, headers, type, code, quota, requestId);
   }
 
   @Override

@@ -1,0 +1,264 @@
+package dev.llmtask.internal.call;
+
+import dev.llmtask.CallStatus;
+import dev.llmtask.LlmResult;
+import dev.llmtask.LlmStream;
+import dev.llmtask.StreamEvent;
+import dev.llmtask.codegen.Invocation;
+import dev.llmtask.codegen.TaskSpec;
+import dev.llmtask.internal.output.JsonDecoders;
+import dev.llmtask.internal.output.OutputValidator.Verdict;
+import dev.llmtask.internal.output.WrappedTextDeltas;
+import dev.llmtask.provider.ModelReply;
+import dev.llmtask.provider.ModelRequest;
+import dev.llmtask.provider.ModelStream;
+import dev.llmtask.provider.ModelStreamListener;
+import java.util.List;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Flow;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+
+/**
+ * One streamed task call. Opening the stream is retried like a plain call (nothing has reached the
+ * caller yet); once events flow, a failure is final. A watchdog ends a stream that stalls longer
+ * than the idle timeout, another one ends it at the deadline; the final answer is checked like a
+ * plain call's, without re-asks.
+ */
+final class StreamRun<T> extends CallLifecycle<T> implements LlmStream<T>, ModelStreamListener {
+  private final ReplayPublisher<StreamEvent<T>> events = new ReplayPublisher<>();
+  private final WrappedTextDeltas text;
+  private volatile State state = State.STARTED;
+  private volatile ModelStream stream;
+  private volatile CompletableFuture<ModelStream> opening;
+  private volatile long lastActivityNanos = System.nanoTime();
+  private volatile ScheduledFuture<?> watchdog;
+
+  StreamRun(TaskExecutor executor, TaskSpec<T> spec, Invocation<T> inv) {
+    super(executor, spec, inv);
+    this.text = spec.decoder() instanceof JsonDecoders.TextDecoder<?> td ? new WrappedTextDeltas(td.property()) : null;
+  }
+
+  StreamRun<T> start() {
+    if (policy.model() == null) {
+      fail(CallStatus.BAD_REQUEST, NO_MODEL, null);
+      return this;
+    }
+    ModelRequest request = new ModelRequest(spec.name(), policy.model(), inv.systemPrompt(), inv.userPrompt(),
+        spec.schema(), List.of(), 0, executor.settings().maxOutputTokens());
+    CompletableFuture<ModelStream> open = this.<ModelStream>turnPolicies(remainingNanos()).getStageAsync(ctx -> {
+      attempts.incrementAndGet();
+      ModelStream s = executor.settings().provider().stream(request.withRetryCount(ctx.getAttemptCount()),
+          attemptLimit(remainingNanos()), this);
+      ctx.onCancel(() -> executor.scheduler.execute(s::cancel)); // off Failsafe's thread, see CallRun
+      return s.opened().thenApply(v -> s);
+    });
+    opening = open;
+    open.whenComplete((s, failure) -> {
+      if (failure != null) {
+        failWith(failure);
+      } else {
+        opened(s);
+      }
+    });
+    return this;
+  }
+
+  private void opened(ModelStream s) {
+    stream = s;
+    if (ended()) {
+      s.cancel();
+      return;
+    }
+    lastActivityNanos = System.nanoTime();
+    events.publish(new StreamEvent.Started<>(), false);
+    long idle = executor.settings().streamIdleTimeout().toNanos();
+    long tick = Math.max(TimeUnit.MILLISECONDS.toNanos(10), idle / 4);
+    watchdog = executor.scheduler.scheduleAtFixedRate(this::watch, tick, tick, TimeUnit.NANOSECONDS);
+    s.finished().whenComplete((reply, failure) -> {
+      if (failure != null) {
+        failWith(failure);
+      } else {
+        finished(reply);
+      }
+    });
+  }
+
+  /** Ends a stream that went quiet for longer than the idle timeout, or outlived the deadline. */
+  private void watch() {
+    long now = System.nanoTime();
+    long idleMs = executor.settings().streamIdleTimeout().toMillis();
+    if (now - deadlineNanos >= 0) {
+      fail(CallStatus.TIMEOUT, "the stream did not complete within " + policy.timeout().toMillis() + " ms", null);
+    } else if (now - lastActivityNanos > executor.settings().streamIdleTimeout().toNanos()) {
+      fail(CallStatus.TIMEOUT, "the stream stalled: nothing arrived for " + idleMs + " ms", null);
+    }
+  }
+
+  @Override
+  public void onActivity() {
+    lastActivityNanos = System.nanoTime();
+  }
+
+  @Override
+  public void onDelta(String piece) {
+    lastActivityNanos = System.nanoTime();
+    if (ended()) {
+      return;
+    }
+    state = State.STREAMING;
+    String shown = text == null ? piece : text.feed(piece);
+    if (!shown.isEmpty()) {
+      events.publish(new StreamEvent.Delta<>(shown), false);
+    }
+  }
+
+  private void finished(ModelReply reply) {
+    addUsage(reply.usage());
+    if (failIfUnfinished(reply)) {
+      return;
+    }
+    Verdict<T> verdict;
+    try {
+      verdict = executor.validator.check(reply.output(), spec.decoder(), inv.checks());
+    } catch (RuntimeException e) {
+      fail(CallStatus.INVALID_OUTPUT, "a @Check method threw " + e.getClass().getSimpleName(), e);
+      return;
+    }
+    if (verdict.valid()) {
+      succeed(verdict.value());
+    } else {
+      fail(CallStatus.INVALID_OUTPUT, "the streamed answer is invalid (no re-ask mid-stream): " + verdict.reason(), null);
+    }
+  }
+
+  @Override
+  void onTerminal(CallStatus status) {
+    ScheduledFuture<?> w = watchdog;
+    if (w != null) {
+      w.cancel(false);
+    }
+    if (status != CallStatus.OK) {
+      ModelStream s = stream;
+      if (s != null) {
+        s.cancel();
+      }
+      CompletableFuture<ModelStream> o = opening;
+      if (o != null) {
+        o.cancel(true);
+      }
+    }
+    state = switch (status) {
+      case OK -> State.COMPLETED;
+      case CANCELLED -> State.CANCELLED;
+      default -> State.FAILED;
+    };
+    // the result future is completed right after this hook; publish from it so order is kept
+    result.whenComplete((value, failure) -> events.publish(terminalEvent(value, failure), true));
+  }
+
+  private StreamEvent<T> terminalEvent(LlmResult<T> value, Throwable failure) {
+    if (value != null) {
+      return new StreamEvent.Completed<>(value);
+    }
+    if (state == State.CANCELLED) {
+      return new StreamEvent.Cancelled<>(terminalRecord());
+    }
+    return new StreamEvent.Failed<>((dev.llmtask.LlmTaskException) unwrap(failure));
+  }
+
+  // ---- LlmStream ----
+
+  @Override
+  public State state() {
+    return state;
+  }
+
+  @Override
+  public LlmStream<T> onEvent(Consumer<? super StreamEvent<T>> listener) {
+    events.subscribe(new Flow.Subscriber<>() {
+      @Override
+      public void onSubscribe(Flow.Subscription s) {
+        s.request(Long.MAX_VALUE);
+      }
+
+      @Override
+      public void onNext(StreamEvent<T> e) {
+        listener.accept(e);
+      }
+
+      @Override
+      public void onError(Throwable t) { }
+
+      @Override
+      public void onComplete() { }
+    });
+    return this;
+  }
+
+  @Override
+  public Stream<StreamEvent<T>> events() {
+    BlockingQueue<StreamEvent<T>> queue = new LinkedBlockingQueue<>();
+    onEvent(queue::add);
+    Spliterator<StreamEvent<T>> spliterator = new Spliterators.AbstractSpliterator<>(Long.MAX_VALUE,
+        Spliterator.ORDERED | Spliterator.NONNULL) {
+      private boolean over;
+
+      @Override
+      public boolean tryAdvance(Consumer<? super StreamEvent<T>> action) {
+        if (over) {
+          return false;
+        }
+        StreamEvent<T> e;
+        try {
+          e = queue.take();
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          cancel();
+          over = true;
+          return false;
+        }
+        over = e.terminal();
+        action.accept(e);
+        return true;
+      }
+    };
+    return StreamSupport.stream(spliterator, false).onClose(() -> {
+      if (!state.terminal()) {
+        cancel();
+      }
+    });
+  }
+
+  @Override
+  public Flow.Publisher<StreamEvent<T>> publisher() {
+    return events;
+  }
+
+  @Override
+  public CompletableFuture<LlmResult<T>> result() {
+    return result.copy();
+  }
+
+  @Override
+  public T await() {
+    return TaskExecutor.await(result, this::cancelled).value();
+  }
+
+  @Override
+  public void cancel() {
+    cancelled();
+  }
+
+  @Override
+  public String toString() {
+    return "LlmStream[" + spec.name() + " " + state + "]";
+  }
+}

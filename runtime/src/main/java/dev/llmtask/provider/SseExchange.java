@@ -1,0 +1,206 @@
+package dev.llmtask.provider;
+
+import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Flow;
+import java.util.function.BiFunction;
+
+/**
+ * Sends a streaming request and reads the {@code text/event-stream} answer as it arrives, without
+ * blocking a thread. An error status is read whole (bounded) and classified by the provider; a 2xx
+ * stream is parsed line by line into events for the provider's {@link SseEvents}.
+ */
+public final class SseExchange {
+  /** The longest single SSE line accepted; longer means a broken or hostile server. */
+  static final int MAX_LINE_CHARS = 1024 * 1024;
+
+  private SseExchange() {}
+
+  /**
+   * Opens the stream.
+   *
+   * @param events the provider's reading of the events
+   * @param errorReader turns an error status and its body into a classified {@link ProviderException}
+   */
+  public static ModelStream open(HttpClient client, HttpRequest request, SseEvents events,
+      BiFunction<HttpResponse.ResponseInfo, byte[], ProviderException> errorReader) {
+    CompletableFuture<Void> opened = new CompletableFuture<>();
+    CompletableFuture<ModelReply> finished = new CompletableFuture<>();
+    EventSubscriber[] live = new EventSubscriber[1];
+    CompletableFuture<HttpResponse<Void>> http = client.sendAsync(request, info -> {
+      if (info.statusCode() < 200 || info.statusCode() > 299) {
+        HttpExchange.BoundedBody body = new HttpExchange.BoundedBody(HttpExchange.MAX_BODY_BYTES);
+        body.getBody().whenComplete((bytes, failure) -> {
+          ProviderException e = failure == null ? errorReader.apply(info, bytes)
+              : HttpFailures.classify(info.statusCode(), info.headers(), null, null, false, null);
+          opened.completeExceptionally(e);
+          finished.completeExceptionally(e);
+        });
+        return HttpResponse.BodySubscribers.mapping(body, bytes -> (Void) null);
+      }
+      opened.complete(null);
+      EventSubscriber subscriber = new EventSubscriber(events, finished, info.headers());
+      live[0] = subscriber;
+      return subscriber;
+    });
+    http.whenComplete((response, failure) -> {
+      if (failure != null) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        ProviderException e = cause instanceof ProviderException pe ? pe
+            : cause instanceof CancellationException ? null : HttpFailures.transport(cause);
+        if (e == null) {
+          opened.cancel(false);
+          finished.cancel(false);
+        } else if (!opened.isDone()) {
+          opened.completeExceptionally(e);
+          finished.completeExceptionally(e);
+        } else {
+          finished.completeExceptionally(cut(e.getMessage()));
+        }
+      } else if (!finished.isDone()) {
+        finished.completeExceptionally(cut("the stream ended before the provider's end event"));
+      }
+    });
+    Runnable cancel = () -> {
+      EventSubscriber s = live[0];
+      if (s != null) {
+        s.cancel();
+      }
+      http.cancel(true);
+      opened.cancel(false);
+      finished.cancel(false);
+    };
+    return new ModelStream(opened, finished, cancel);
+  }
+
+  private static ProviderException cut(String why) {
+    return new ProviderException(dev.llmtask.CallStatus.PROVIDER_ERROR, false, 200, null, "stream cut: " + why, null);
+  }
+
+  /** Splits the body into lines and lines into events; hands each event to the provider's reader. */
+  private static final class EventSubscriber implements HttpResponse.BodySubscriber<Void> {
+    private final SseEvents events;
+    private final CompletableFuture<ModelReply> finished;
+    private final CompletableFuture<Void> body = new CompletableFuture<>();
+    private final StringBuilder line = new StringBuilder(256);
+    private final StringBuilder data = new StringBuilder(256);
+    private final java.nio.charset.CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder();
+    private final java.nio.CharBuffer chars = java.nio.CharBuffer.allocate(8192);
+    private String event;
+    private boolean sawCr;
+    private volatile Flow.Subscription subscription;
+
+    EventSubscriber(SseEvents events, CompletableFuture<ModelReply> finished, HttpHeaders headers) {
+      this.events = events;
+      this.finished = finished;
+    }
+
+    void cancel() {
+      Flow.Subscription s = subscription;
+      if (s != null) {
+        s.cancel();
+      }
+      body.complete(null);
+    }
+
+    @Override
+    public CompletionStage<Void> getBody() {
+      return body;
+    }
+
+    @Override
+    public void onSubscribe(Flow.Subscription s) {
+      this.subscription = s;
+      s.request(Long.MAX_VALUE);
+    }
+
+    @Override
+    public void onNext(List<ByteBuffer> buffers) {
+      try {
+        for (ByteBuffer b : buffers) {
+          while (b.hasRemaining()) {
+            decoder.decode(b, chars, false);
+            chars.flip();
+            while (chars.hasRemaining()) {
+              accept(chars.get());
+            }
+            chars.clear();
+          }
+        }
+      } catch (ProviderException e) {
+        finished.completeExceptionally(e);
+        cancel();
+      } catch (RuntimeException e) {
+        finished.completeExceptionally(HttpFailures.unreadable(200, "bad event (" + e.getClass().getSimpleName() + ")", null));
+        cancel();
+      }
+    }
+
+    private void accept(char c) {
+      if (c == '\n' || c == '\r') {
+        if (c == '\n' && sawCr) {
+          sawCr = false;
+          return;
+        }
+        sawCr = c == '\r';
+        endLine();
+        return;
+      }
+      sawCr = false;
+      if (line.length() >= MAX_LINE_CHARS) {
+        throw HttpFailures.unreadable(200, "an event line exceeds " + MAX_LINE_CHARS + " chars", null);
+      }
+      line.append(c);
+    }
+
+    /** SSE: a blank line dispatches; {@code field: value}; comments start with ':'. */
+    private void endLine() {
+      if (line.length() == 0) {
+        if (data.length() > 0 || event != null) {
+          String d = data.length() > 0 && data.charAt(data.length() - 1) == '\n' ? data.substring(0, data.length() - 1) : data.toString();
+          boolean done = events.onEvent(event, d);
+          data.setLength(0);
+          event = null;
+          if (done && !finished.isDone()) {
+            finished.complete(events.reply());
+          }
+        }
+        return;
+      }
+      if (line.charAt(0) != ':') {
+        int colon = line.indexOf(":");
+        String field = colon < 0 ? line.toString() : line.substring(0, colon);
+        int start = colon < 0 ? line.length() : colon + 1;
+        if (start < line.length() && line.charAt(start) == ' ') {
+          start++;
+        }
+        String value = line.substring(start);
+        if ("data".equals(field)) {
+          data.append(value).append('\n');
+        } else if ("event".equals(field)) {
+          event = value;
+        }
+      }
+      line.setLength(0);
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      body.completeExceptionally(t);
+    }
+
+    @Override
+    public void onComplete() {
+      body.complete(null);
+    }
+  }
+}
