@@ -57,7 +57,8 @@ public final class JsonDecoders {
 
   /** Reads {@code {"<property>": <value>}} and nothing else. */
   private static <T> OutputDecoder<T> wrappedIn(JavaType type, String property) {
-    ObjectReader reader = MAPPER.readerFor(type);
+    // the inner value is followed by the wrapper's closing brace, which this decoder checks itself
+    ObjectReader reader = MAPPER.readerFor(type).without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     return parser -> {
       expect(parser, parser.nextToken(), JsonToken.START_OBJECT, "an object");
       expect(parser, parser.nextToken(), JsonToken.FIELD_NAME, "the property '" + property + "'");
