@@ -205,7 +205,11 @@ class CompileErrorTest {
       "Map<String, Integer>|task method 'ask' returns Map<String,Integer>, which is not a supported task result",
       "List<List<String>>|task method 'ask' returns List<List<String>>, which is not a supported task result",
       "LlmResult|task method 'ask' returns a raw or wildcard LlmResult; write LlmResult<YourResult>",
-      "java.util.concurrent.CompletableFuture<?>|task method 'ask' returns a raw or wildcard CompletableFuture"})
+      "java.util.concurrent.CompletableFuture<?>|task method 'ask' returns a raw or wildcard CompletableFuture",
+      "LlmStream|task method 'ask' returns a raw or wildcard LlmStream; write LlmStream<YourResult>",
+      "LlmStream<LlmResult<String>>|task method 'ask' returns LlmStream<LlmResult<…>>; write LlmStream<YourResult>: "
+          + "its result() gives the value with its CallRecord",
+      "LlmStream<Object>|task method 'ask' returns Object, which is not a supported task result"})
   void unsupportedReturnType(String returnType, String message) {
     compile("""
         @LlmTask(promptVersion = "x@1")
@@ -344,6 +348,45 @@ class CompileErrorTest {
   }
 
   @Test
+  void duplicateTaskNameAcrossInterfacesOfOneCompilation() {
+    String first = """
+        package com.example;
+
+        import dev.llmtask.*;
+
+        @LlmTask(promptVersion = "x@1")
+        public interface RotationDesk {
+          @UserPrompt("{{q}}")
+          String decideRotation(String q);
+        }
+        """;
+    String second = """
+        package com.example;
+
+        import dev.llmtask.*;
+
+        @LlmTask(promptVersion = "y@1")
+        public interface AuditDesk {
+          @UserPrompt("{{q}}")
+          String review(String q);
+
+          @LlmTask(name = "decide_rotation")
+          @UserPrompt("{{q}}")
+          String decide(String q);
+        }
+        """;
+    JavaFileObject firstFile = Sources.source("com.example.RotationDesk", first);
+    JavaFileObject secondFile = Sources.source("com.example.AuditDesk", second);
+    RecordingProcessor processor = new RecordingProcessor();
+    Compilation c = Compiler.javac().withProcessors(processor).compile(firstFile, secondFile);
+    assertThat(c).hadErrorContaining("duplicate task name 'decide_rotation': com.example.RotationDesk#decideRotation "
+        + "already uses it in this compilation, and task names key telemetry and per-task configuration; set a unique "
+        + "@LlmTask(name = \"…\") on one of them").inFile(secondFile).onLine(line(second, "@LlmTask(name"));
+    assertThat(c.errors()).hasSize(1);
+    assertThat(processor.createdSources).containsExactly("com.example.RotationDesk_LlmTask");
+  }
+
+  @Test
   void invalidTaskName() {
     compile("""
         @LlmTask(promptVersion = "x@1")
@@ -456,8 +499,37 @@ class CompileErrorTest {
           @UserPrompt("{{q}}")
           String ask(String q);
         }
-        """).error("Desk inherits the abstract method Base.hello() that is not a task; declare task methods in Desk "
-        + "itself, or give the inherited method a default body", "public interface Desk").nothingGenerated();
+        """).error("Desk inherits the abstract method Base.hello(), which Desk_LlmTask cannot implement: task "
+        + "methods are read only from the @LlmTask interface itself; redeclare 'hello' in Desk with its @UserPrompt, "
+        + "or give it a default body in Base", "public interface Desk").nothingGenerated();
+  }
+
+  @Test
+  void inheritedCheckIsCheckedLikeAnOwnOne() {
+    String base = """
+        package com.example;
+
+        import java.util.List;
+
+        public interface Rules {
+          @dev.llmtask.Check
+          default List<String> rule(String answer,
+              int q) {
+            return List.of();
+          }
+        }
+        """;
+    JavaFileObject baseFile = Sources.source("com.example.Rules", base);
+    JavaFileObject desk = Sources.source("com.example.Desk", HEADER + """
+        @LlmTask(promptVersion = "x@1")
+        public interface Desk extends Rules {
+          @UserPrompt("{{q}}")
+          String ask(String q);
+        }
+        """);
+    Compilation c = Compiler.javac().withProcessors(new LlmTaskProcessor()).compile(baseFile, desk);
+    assertThat(c).hadErrorContaining("@Check parameter 'q' (int) matches no parameter of task method 'ask'")
+        .inFile(baseFile).onLine(line(base, "int q"));
   }
 
   @Test
@@ -564,7 +636,7 @@ class CompileErrorTest {
         @LlmTask(promptVersion = "good@1")
         public interface Good {
           @UserPrompt("{{q}}")
-          String ask(String q);
+          String answer(String q);
         }
         """;
     JavaFileObject badFile = Sources.source("com.example.Bad", bad);

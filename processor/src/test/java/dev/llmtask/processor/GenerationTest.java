@@ -20,6 +20,7 @@ class GenerationTest {
       import dev.llmtask.CallOptions;
       import dev.llmtask.IdempotencyKey;
       import dev.llmtask.LlmResult;
+      import dev.llmtask.LlmStream;
       import dev.llmtask.LlmTask;
       import dev.llmtask.TraceId;
       import dev.llmtask.UserPrompt;
@@ -41,6 +42,12 @@ class GenerationTest {
         @UserPrompt("{{q}}")
         CompletableFuture<LlmResult<Answer>> asyncWithRecord(String q, @TraceId String trace,
             @IdempotencyKey String key, CallOptions options);
+
+        @UserPrompt("{{q}}")
+        LlmStream<Answer> streamed(String q);
+
+        @UserPrompt("{{q}}")
+        LlmStream<String> streamedText(String q);
       }
       """;
 
@@ -63,6 +70,14 @@ class GenerationTest {
         .contains("public CompletableFuture<LlmResult<Shapes.Answer>> asyncWithRecord(String q, String trace,\n"
             + "      String key, CallOptions options) {")
         .contains("return ASYNC_WITH_RECORD.callForResultAsync(this.runtime, call);")
+        .contains("public LlmStream<Shapes.Answer> streamed(String q) {")
+        .contains("return STREAMED.stream(this.runtime, call);")
+        .contains("private static final TaskSpec<Shapes.Answer> STREAMED = "
+            + "TaskSpec.builder(\"streamed\", OutputDecoder.of(Shapes.Answer.class))")
+        .contains("public LlmStream<String> streamedText(String q) {")
+        .contains("return STREAMED_TEXT.stream(this.runtime, call);")
+        .contains("private static final TaskSpec<String> STREAMED_TEXT = "
+            + "TaskSpec.builder(\"streamed_text\", OutputDecoder.wrapped(String.class, \"value\"))")
         .contains("private static final TaskSpec<Shapes.Answer> ASYNC_WITH_RECORD = "
             + "TaskSpec.builder(\"async_with_record\", OutputDecoder.of(Shapes.Answer.class))");
   }
@@ -257,6 +272,41 @@ class GenerationTest {
     String code = generated(c, "com.example.TwoTasks_LlmTask");
     assertThat(code).containsOnlyOnce(".check(\"notEmpty\", value -> notEmpty(value))");
     assertThat(code.substring(code.indexOf("public String other("))).doesNotContain(".check(");
+  }
+
+  @Test
+  void checksInheritedFromASuperinterfaceApplyAndRedeclaredMethodsBecomeTasks() {
+    Compilation c = Sources.compile(Sources.source("com.example.Rules", """
+        package com.example;
+
+        import dev.llmtask.Check;
+        import java.util.List;
+
+        public interface Rules {
+          String ask(String q);
+
+          @Check
+          default List<String> notBlank(String answer, String q) {
+            return answer.isBlank() ? List.of("answer to " + q.length() + " chars is blank") : List.of();
+          }
+        }
+        """), Sources.source("com.example.Desk", """
+        package com.example;
+
+        import dev.llmtask.LlmTask;
+        import dev.llmtask.UserPrompt;
+
+        @LlmTask(promptVersion = "desk@1")
+        public interface Desk extends Rules {
+          @Override
+          @UserPrompt("{{q}}")
+          String ask(String q);
+        }
+        """));
+    assertThat(c).succeededWithoutWarnings();
+    assertThat(generated(c, "com.example.Desk_LlmTask"))
+        .contains("public String ask(String q) {")
+        .contains(".check(\"notBlank\", value -> notBlank(value, q));");
   }
 
   @Test

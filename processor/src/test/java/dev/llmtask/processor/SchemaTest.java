@@ -83,8 +83,14 @@ class SchemaTest {
   private static final String PRIORITY = "{'type':'string','enum':['low','normal','high']}";
   private static final String OWNER = "{'type':'object','properties':{'name':{'type':'string'},"
       + "'email':{'type':['string','null']}},'required':['name','email'],'additionalProperties':false}";
-  private static final String TAG = "{'type':'object','properties':{'label':{'type':'string'},"
-      + "'owner':{'anyOf':[" + OWNER + ",{'type':'null'}]}},'required':['label','owner'],'additionalProperties':false}";
+  private static final String OWNER_REF = "{'$ref':'#/$defs/Owner'}";
+
+  /** The Tag object with {@code owner} as the schema of Tag.owner's Owner (inlined or referenced). */
+  private static String tag(String owner) {
+    return "{'type':'object','properties':{'label':{'type':'string'},"
+        + "'owner':{'anyOf':[" + owner + ",{'type':'null'}]}},'required':['label','owner'],"
+        + "'additionalProperties':false}";
+  }
 
   private static String ticketDeskCode() {
     Compilation c = Sources.compile(TYPE_USE_NULLABLE, DECLARATION_NULLABLE,
@@ -94,7 +100,7 @@ class SchemaTest {
   }
 
   @Test
-  void nestedRecordsAreInlinedAndNullablesAreUnions() {
+  void nestedRecordsAreInlinedSharedOnesReferencedAndNullablesAreUnions() {
     String schema = constant(ticketDeskCode(), "TRIAGE_OPENAI_SCHEMA");
     assertThat(schema).isEqualTo(json("{'type':'object','properties':{"
         + "'title':{'type':'string'},"
@@ -102,20 +108,20 @@ class SchemaTest {
         + "'note':{'type':['string','null']},"
         + "'score':{'type':['integer','null']},"
         + "'fallback':{'anyOf':[" + PRIORITY + ",{'type':'null'}]},"
-        + "'owner':" + OWNER + ","
-        + "'tags':{'type':'array','items':" + TAG + "},"
+        + "'owner':" + OWNER_REF + ","
+        + "'tags':{'type':'array','items':" + tag(OWNER_REF) + "},"
         + "'labels':{'type':['array','null'],'items':{'type':'string'}},"
         + "'urgent':{'type':'boolean'},"
         + "'confidence':{'type':'number'}},"
         + "'required':['title','priority','note','score','fallback','owner','tags','labels','urgent','confidence'],"
-        + "'additionalProperties':false}"));
+        + "'additionalProperties':false,'$defs':{'Owner':" + OWNER + "}}"));
   }
 
   @Test
   void listOfRecordsIsWrappedUnderItems() {
     String code = ticketDeskCode();
     assertThat(constant(code, "TAGS_OPENAI_SCHEMA")).isEqualTo(json("{'type':'object','properties':{"
-        + "'items':{'type':'array','items':" + TAG + "}},'required':['items'],'additionalProperties':false}"));
+        + "'items':{'type':'array','items':" + tag(OWNER) + "}},'required':['items'],'additionalProperties':false}"));
     assertThat(code).contains("private static final TaskSpec<List<TicketDesk.Tag>> TAGS = "
         + "TaskSpec.builder(\"tags\", OutputDecoder.listOf(TicketDesk.Tag.class, \"items\"))");
   }
@@ -192,12 +198,55 @@ class SchemaTest {
   }
 
   @Test
-  void nonRecursiveSharedRecordsAreInlinedWithoutDefs() {
-    String code = ticketDeskCode();
-    String schema = constant(code, "TRIAGE_OPENAI_SCHEMA");
-    assertThat(schema).doesNotContain("$defs").doesNotContain("$ref");
-    // Owner appears twice: directly and inside Tag.owner
-    assertThat(schema.split("\"email\":\\{", -1)).hasSize(3);
+  void aRecordUsedOnceIsInlinedAndOneUsedTwiceIsDefinedOnce() {
+    String schema = constant(ticketDeskCode(), "TRIAGE_OPENAI_SCHEMA");
+    // Owner appears twice (Ticket.owner and Tag.owner): one definition, two references
+    assertThat(schema.split("\"email\":\\{", -1)).hasSize(2);
+    assertThat(schema.split("#/\\$defs/Owner", -1)).hasSize(3);
+    // Tag appears once: inlined
+    assertThat(schema).contains("\"tags\":{\"type\":\"array\",\"items\":{\"type\":\"object\"")
+        .doesNotContain("$defs/Tag");
+  }
+
+  @Test
+  void descriptionsComeFromJavadocUnlessAnAnnotationGivesOne() {
+    Compilation c = Sources.compile(Sources.source("com.example.DocDesk", """
+        package com.example;
+
+        import com.fasterxml.jackson.annotation.JsonClassDescription;
+        import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+        import dev.llmtask.LlmTask;
+        import dev.llmtask.UserPrompt;
+
+        @LlmTask(promptVersion = "doc@1")
+        public interface DocDesk {
+          /**
+           * A customer ticket, as read from the <b>inbox</b>.
+           *
+           * @param title the subject line, without {@code RE:} prefixes
+           * @param urgency how soon
+           *     to answer, 1 to 5
+           * @param owner not used: the annotation wins
+           */
+          record Ticket(String title, int urgency, @JsonPropertyDescription("Who owns it") String owner, Note note) {}
+
+          /** Ignored: the annotation wins. */
+          @JsonClassDescription("A note on the ticket")
+          record Note(String text) {}
+
+          @UserPrompt("{{text}}")
+          Ticket read(String text);
+        }
+        """));
+    assertThat(c).succeededWithoutWarnings();
+    assertThat(constant(generated(c, "com.example.DocDesk_LlmTask"), "READ_OPENAI_SCHEMA")).isEqualTo(json(
+        "{'type':'object','description':'A customer ticket, as read from the inbox.','properties':{"
+            + "'title':{'type':'string','description':'the subject line, without RE: prefixes'},"
+            + "'urgency':{'type':'integer','description':'how soon to answer, 1 to 5'},"
+            + "'owner':{'type':'string','description':'Who owns it'},"
+            + "'note':{'type':'object','description':'A note on the ticket','properties':{'text':{'type':'string'}},"
+            + "'required':['text'],'additionalProperties':false}},"
+            + "'required':['title','urgency','owner','note'],'additionalProperties':false}"));
   }
 
   private static final String LIMITS = """

@@ -6,6 +6,7 @@ import com.google.testing.compile.JavaFileObjects;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -135,6 +136,17 @@ final class Sources {
     }
   }
 
+  /** The value of the private static String field {@code field} of the compiled generated class. */
+  static String staticString(Compilation compilation, String className, String field) {
+    try {
+      Field f = new CompiledClasses(compilation).loadClass(className).getDeclaredField(field);
+      f.setAccessible(true);
+      return (String) f.get(null);
+    } catch (ReflectiveOperationException e) {
+      throw new AssertionError("no field " + field + " in " + className, e);
+    }
+  }
+
   /** {@code text} as it appears inside a Java string literal. */
   static String javaLiteral(String text) {
     return "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + "\"";
@@ -145,20 +157,28 @@ final class Sources {
     return singleQuoted.replace('\'', '"');
   }
 
-  /** The value of the string constant {@code name} in generated code, unescaped. */
+  /**
+   * The value of the string constant {@code name} in generated code, unescaped: one literal, or the
+   * pieces of {@code String.join("", …)} that the writer uses for very long text.
+   */
   static String constant(String code, String name) {
-    String marker = " " + name + " = \"";
+    String marker = " " + name + " = ";
     int at = code.indexOf(marker);
     if (at < 0) {
       throw new AssertionError("no constant " + name + " in:\n" + code);
     }
     StringBuilder out = new StringBuilder();
+    boolean inLiteral = false;
     for (int i = at + marker.length(); ; i++) {
       char c = code.charAt(i);
-      if (c == '"') {
-        return out.toString();
-      }
-      if (c == '\\') {
+      if (!inLiteral) {
+        if (c == ';') {
+          return out.toString();
+        }
+        inLiteral = c == '"';
+      } else if (c == '"') {
+        inLiteral = false;
+      } else if (c == '\\') {
         char n = code.charAt(++i);
         out.append(switch (n) {
           case 'n' -> '\n';

@@ -4,12 +4,14 @@ import dev.llmtask.processor.model.Annotations;
 import dev.llmtask.processor.model.Attr;
 import dev.llmtask.processor.model.CheckMethodModel;
 import dev.llmtask.processor.model.Durations;
+import dev.llmtask.processor.model.ModelReader;
 import dev.llmtask.processor.model.Names;
 import dev.llmtask.processor.model.OutputTypeReader;
 import dev.llmtask.processor.model.ParameterModel;
 import dev.llmtask.processor.model.PromptModel;
 import dev.llmtask.processor.model.TaskInterfaceModel;
 import dev.llmtask.processor.model.TaskMethodModel;
+import dev.llmtask.processor.schema.SchemaLimits;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -46,6 +48,8 @@ public final class TaskChecker {
   private final Diagnostics diagnostics;
   /** Inherited attribute values already reported, so an interface-level mistake is reported once. */
   private final Set<Object> reportedValues = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+  /** Task names of every interface checked so far in this compilation, with the method that declared each. */
+  private final Map<String, String> compilationTaskNames = new HashMap<>();
 
   public TaskChecker(ProcessingEnvironment env, Diagnostics diagnostics) {
     this.elements = env.getElementUtils();
@@ -89,8 +93,10 @@ public final class TaskChecker {
       boolean overridden = own.stream().anyMatch(m -> elements.overrides(m, inherited, iface));
       if (!overridden) {
         diagnostics.error(name + " inherits the abstract method " + owner.getSimpleName() + "."
-            + inherited.getSimpleName() + "() that is not a task; declare task methods in " + name
-            + " itself, or give the inherited method a default body", iface);
+            + inherited.getSimpleName() + "(), which " + ModelReader.generatedSimpleName(iface)
+            + " cannot implement: task methods are read only from the @LlmTask interface itself; redeclare '"
+            + inherited.getSimpleName() + "' in " + name + " with its @UserPrompt, or give it a default body in "
+            + owner.getSimpleName(), iface);
       }
     }
     for (ExecutableElement m : own) {
@@ -131,14 +137,26 @@ public final class TaskChecker {
       }
       TaskMethodModel first = byTaskName.putIfAbsent(t.taskName(), t);
       if (first != null && !(overloaded && first.methodName().equals(t.methodName()))) {
-        String msg = "duplicate task name '" + t.taskName() + "': method '" + first.methodName()
-            + "' already uses it; set a unique @LlmTask(name = \"…\") on one of them";
-        if (t.explicitName().present()) {
-          diagnostics.error(msg, t.element(), t.explicitName().mirror(), t.explicitName().annotationValue());
-        } else {
-          diagnostics.error(msg, t.element());
+        nameError(t, "duplicate task name '" + t.taskName() + "': method '" + first.methodName()
+            + "' already uses it; set a unique @LlmTask(name = \"…\") on one of them");
+      } else if (first == null) {
+        String where = model.qualifiedName() + "#" + t.methodName();
+        String earlier = compilationTaskNames.putIfAbsent(t.taskName(), where);
+        if (earlier != null) {
+          nameError(t, "duplicate task name '" + t.taskName() + "': " + earlier + " already uses it in this "
+              + "compilation, and task names key telemetry and per-task configuration; set a unique "
+              + "@LlmTask(name = \"…\") on one of them");
         }
       }
+    }
+  }
+
+  /** Reports a task-name problem on the explicit {@code name} attribute when there is one. */
+  private void nameError(TaskMethodModel t, String message) {
+    if (t.explicitName().present()) {
+      diagnostics.error(message, t.element(), t.explicitName().mirror(), t.explicitName().annotationValue());
+    } else {
+      diagnostics.error(message, t.element());
     }
   }
 
@@ -172,6 +190,11 @@ public final class TaskChecker {
     }
     for (String problem : t.typeProblems()) {
       diagnostics.error(problem, m);
+    }
+    if (t.output() != null && t.typeProblems().isEmpty()) {
+      for (String problem : SchemaLimits.problems(t.output())) {
+        diagnostics.error(problem, m);
+      }
     }
 
     // special parameters

@@ -1,6 +1,6 @@
 package dev.llmtask.processor.model;
 
-/** The four return shapes of a task method and the {@code TaskSpec} method each one calls. */
+/** The return shapes of a task method and the {@code TaskSpec} method each one calls. */
 public enum CallShape {
   /** {@code T}. */
   VALUE("call"),
@@ -9,7 +9,9 @@ public enum CallShape {
   /** {@code CompletableFuture<T>}. */
   FUTURE("callAsync"),
   /** {@code CompletableFuture<LlmResult<T>>}. */
-  FUTURE_RESULT("callForResultAsync");
+  FUTURE_RESULT("callForResultAsync"),
+  /** {@code LlmStream<T>}. */
+  STREAM("stream");
 
   private final String specMethod;
 

@@ -58,6 +58,12 @@ public final class ModelReader {
       }
       tasks.add(readTask(method, ifaceTask));
     }
+    // @Check default methods inherited from superinterfaces apply too: the generated class inherits them.
+    for (ExecutableElement method : ElementFilter.methodsIn(elements.getAllMembers(iface))) {
+      if (!method.getEnclosingElement().equals(iface) && annotations.has(method, Names.CHECK)) {
+        checks.add(new CheckMethodModel(method, method.getSimpleName().toString()));
+      }
+    }
     String pkg = elements.getPackageOf(iface).getQualifiedName().toString();
     return new TaskInterfaceModel(iface, pkg, generatedSimpleName(iface), List.copyOf(tasks), List.copyOf(checks));
   }
@@ -97,7 +103,18 @@ public final class ModelReader {
     TypeMirror valueType = method.getReturnType();
     String returnProblem = null;
     boolean errorTypes = valueType.getKind() == TypeKind.ERROR;
-    if (isDeclared(valueType, Names.COMPLETABLE_FUTURE)) {
+    if (isDeclared(valueType, Names.LLM_STREAM)) {
+      TypeMirror arg = typeArgument(valueType);
+      if (arg == null) {
+        returnProblem = "a raw or wildcard LlmStream; write LlmStream<YourResult>";
+      } else if (isDeclared(arg, Names.LLM_RESULT)) {
+        returnProblem = "LlmStream<LlmResult<…>>; write LlmStream<YourResult>: its result() gives the value "
+            + "with its CallRecord";
+      } else {
+        shape = CallShape.STREAM;
+        valueType = arg;
+      }
+    } else if (isDeclared(valueType, Names.COMPLETABLE_FUTURE)) {
       TypeMirror arg = typeArgument(valueType);
       if (arg == null) {
         returnProblem = "a raw or wildcard CompletableFuture; write CompletableFuture<YourResult> or "
@@ -107,7 +124,7 @@ public final class ModelReader {
         valueType = arg;
       }
     }
-    if (returnProblem == null && isDeclared(valueType, Names.LLM_RESULT)) {
+    if (returnProblem == null && shape != CallShape.STREAM && isDeclared(valueType, Names.LLM_RESULT)) {
       TypeMirror arg = typeArgument(valueType);
       if (arg == null) {
         returnProblem = "a raw or wildcard LlmResult; write LlmResult<YourResult>";
@@ -119,7 +136,7 @@ public final class ModelReader {
     OutputModel output = null;
     List<String> typeProblems = List.of();
     if (returnProblem == null && !errorTypes) {
-      OutputTypeReader.Result r = OutputTypeReader.read(valueType, types, annotations);
+      OutputTypeReader.Result r = OutputTypeReader.read(valueType, types, elements, annotations);
       output = r.output();
       returnProblem = r.rootProblem();
       typeProblems = r.problems();

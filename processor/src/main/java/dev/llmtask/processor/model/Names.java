@@ -13,6 +13,7 @@ public final class Names {
   public static final String CHECK = "dev.llmtask.Check";
   public static final String CALL_OPTIONS = "dev.llmtask.CallOptions";
   public static final String LLM_RESULT = "dev.llmtask.LlmResult";
+  public static final String LLM_STREAM = "dev.llmtask.LlmStream";
   public static final String COMPLETABLE_FUTURE = "java.util.concurrent.CompletableFuture";
   public static final String JSON_PROPERTY = "com.fasterxml.jackson.annotation.JsonProperty";
   public static final String JSON_PROPERTY_DESCRIPTION = "com.fasterxml.jackson.annotation.JsonPropertyDescription";

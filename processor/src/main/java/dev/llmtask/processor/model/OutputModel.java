@@ -14,6 +14,8 @@ import javax.lang.model.type.TypeMirror;
  *     or the {@code items} slot ({@link Kind#LIST})
  * @param records every record reachable from the answer, by qualified name, in discovery order
  * @param recursive the records that reference themselves directly or indirectly
+ * @param definitions the records written once under {@code $defs} and referenced with {@code $ref}: the
+ *     recursive ones and those used in more than one place, in discovery order
  */
 public record OutputModel(
     Kind kind,
@@ -21,7 +23,8 @@ public record OutputModel(
     TypeMirror decodeType,
     Slot root,
     Map<String, RecordDef> records,
-    Set<String> recursive) {
+    Set<String> recursive,
+    Set<String> definitions) {
 
   /** The root property name of wrapped answers ({@code String}, enums, numbers, booleans). */
   public static final String VALUE_PROPERTY = "value";

@@ -24,6 +24,7 @@ import javax.lang.model.type.TypeKind;
 import javax.lang.model.type.TypeMirror;
 import javax.lang.model.type.WildcardType;
 import javax.lang.model.util.ElementFilter;
+import javax.lang.model.util.Elements;
 import javax.lang.model.util.Types;
 
 /**
@@ -36,6 +37,7 @@ public final class OutputTypeReader {
       "use a record, an enum, String, a number, a boolean, List<…> or Optional<…>";
 
   private final Types types;
+  private final Elements elements;
   private final Annotations annotations;
 
   private final Map<String, RecordDef> records = new LinkedHashMap<>();
@@ -44,8 +46,9 @@ public final class OutputTypeReader {
   private final List<String> problems = new ArrayList<>();
   private boolean errorTypes;
 
-  private OutputTypeReader(Types types, Annotations annotations) {
+  private OutputTypeReader(Types types, Elements elements, Annotations annotations) {
     this.types = types;
+    this.elements = elements;
     this.annotations = annotations;
   }
 
@@ -56,8 +59,8 @@ public final class OutputTypeReader {
    * Reads {@code valueType} (the {@code T} of a task method, after unwrapping {@code LlmResult} and
    * {@code CompletableFuture}).
    */
-  public static Result read(TypeMirror valueType, Types types, Annotations annotations) {
-    return new OutputTypeReader(types, annotations).readRoot(valueType);
+  public static Result read(TypeMirror valueType, Types types, Elements elements, Annotations annotations) {
+    return new OutputTypeReader(types, elements, annotations).readRoot(valueType);
   }
 
   private Result readRoot(TypeMirror t) {
@@ -106,7 +109,8 @@ public final class OutputTypeReader {
 
   private Result rootProblem(TypeMirror t) {
     return new Result(null, describe(t) + ", which is not a supported task result; return a record, an enum, String, "
-        + "a number, a boolean or a List<…> of those, optionally inside LlmResult<…> and/or CompletableFuture<…>",
+        + "a number, a boolean or a List<…> of those, optionally inside LlmResult<…> and/or CompletableFuture<…>, "
+        + "or inside LlmStream<…>",
         List.of(), false);
   }
 
@@ -118,7 +122,9 @@ public final class OutputTypeReader {
     for (String qn : discovery) {
       ordered.put(qn, records.get(qn));
     }
-    OutputModel model = new OutputModel(kind, resultType, decodeType, root, ordered, recursiveRecords());
+    Set<String> recursive = recursiveRecords();
+    OutputModel model = new OutputModel(kind, resultType, decodeType, root, ordered, recursive,
+        definitions(root, recursive));
     return new Result(model, null, List.copyOf(problems), false);
   }
 
@@ -132,6 +138,7 @@ public final class OutputTypeReader {
     for (VariableElement f : ElementFilter.fieldsIn(record.getEnclosedElements())) {
       fields.put(f.getSimpleName().toString(), f);
     }
+    DocComment doc = DocComment.parse(elements.getDocComment(record));
     List<Property> properties = new ArrayList<>();
     Set<String> jsonNames = new HashSet<>();
     for (RecordComponentElement rc : record.getRecordComponents()) {
@@ -152,14 +159,18 @@ public final class OutputTypeReader {
       TypeMirror type = field != null ? field.asType() : rc.asType();
       Slot slot = readSlot(type, propertyPath, decl);
       String description = description(decl, Names.JSON_PROPERTY_DESCRIPTION);
+      if (description == null) {
+        description = doc.params().get(name);
+      }
       if (description != null) {
         slot = new Slot(slot.type(), slot.nullable(), slot.constraints(), description);
       }
       properties.add(new Property(jsonName, slot));
     }
     List<AnnotationMirror> recordAnnotations = new ArrayList<>(record.getAnnotationMirrors());
+    String description = description(recordAnnotations, Names.JSON_CLASS_DESCRIPTION);
     records.put(qn, new RecordDef(qn, record.getSimpleName().toString(),
-        description(recordAnnotations, Names.JSON_CLASS_DESCRIPTION), List.copyOf(properties)));
+        description != null ? description : doc.summary(), List.copyOf(properties)));
     inProgress.remove(qn);
     return new ValueType.Ref(qn);
   }
@@ -247,8 +258,7 @@ public final class OutputTypeReader {
     } else if (type.getKind() == TypeKind.DECLARED) {
       TypeElement e = (TypeElement) ((DeclaredType) type).asElement();
       if (e.getQualifiedName().contentEquals("java.util.Map")) {
-        hint = "use a List<…> of records with key and value components instead of a Map ("
-            + SUPPORTED + ")";
+        hint = "use a List<…> of records with key and value components instead of a Map";
       }
     }
     problems.add(path + ": " + what + " is not supported; " + hint);
@@ -413,11 +423,11 @@ public final class OutputTypeReader {
     Map<String, Set<String>> edges = new LinkedHashMap<>();
     for (String qn : discovery) {
       RecordDef r = records.get(qn);
-      Set<String> out = new LinkedHashSet<>();
+      List<String> out = new ArrayList<>();
       for (Property p : r.properties()) {
         collectRefs(p.slot(), out);
       }
-      edges.put(r.qualifiedName(), out);
+      edges.put(r.qualifiedName(), new LinkedHashSet<>(out));
     }
     Set<String> recursive = new LinkedHashSet<>();
     for (String start : edges.keySet()) {
@@ -437,7 +447,25 @@ public final class OutputTypeReader {
     return recursive;
   }
 
-  private static void collectRefs(Slot slot, Set<String> out) {
+  /** The recursive records and those referenced from more than one place (the root counts as a place). */
+  private Set<String> definitions(Slot root, Set<String> recursive) {
+    List<String> refs = new ArrayList<>();
+    collectRefs(root, refs);
+    for (String qn : discovery) {
+      for (Property p : records.get(qn).properties()) {
+        collectRefs(p.slot(), refs);
+      }
+    }
+    Set<String> definitions = new LinkedHashSet<>();
+    for (String qn : discovery) {
+      if (recursive.contains(qn) || refs.stream().filter(qn::equals).count() > 1) {
+        definitions.add(qn);
+      }
+    }
+    return definitions;
+  }
+
+  private static void collectRefs(Slot slot, List<String> out) {
     if (slot.type() instanceof ValueType.Ref ref) {
       out.add(ref.qualifiedName());
     } else if (slot.type() instanceof ValueType.Array array) {

@@ -15,8 +15,8 @@ import java.util.Set;
 
 /**
  * Builds the JSON Schema of a task's answer for one provider {@link Dialect}. The root is always an
- * object; records that reference themselves go to {@code $defs} and are referenced with {@code $ref},
- * everything else is inlined.
+ * object; records that reference themselves or are used in more than one place go to {@code $defs} and
+ * are referenced with {@code $ref}, everything else is inlined.
  */
 public final class SchemaBuilder {
   private final OutputModel output;
@@ -27,7 +27,7 @@ public final class SchemaBuilder {
     this.output = output;
     this.dialect = dialect;
     Set<String> used = new HashSet<>();
-    for (String qn : output.recursive()) {
+    for (String qn : output.definitions()) {
       String base = output.records().get(qn).simpleName();
       String name = base;
       for (int i = 2; !used.add(name); i++) {
@@ -39,7 +39,12 @@ public final class SchemaBuilder {
 
   /** The schema as compact JSON text. */
   public static String build(OutputModel output, Dialect dialect) {
-    return Json.write(new SchemaBuilder(output, dialect).root());
+    return Json.write(tree(output, dialect));
+  }
+
+  /** The schema as nested maps and lists, in the order {@link Json#write} writes them. */
+  static Map<String, Object> tree(OutputModel output, Dialect dialect) {
+    return new SchemaBuilder(output, dialect).root();
   }
 
   private Map<String, Object> root() {

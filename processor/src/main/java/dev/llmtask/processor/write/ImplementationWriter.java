@@ -53,6 +53,9 @@ public final class ImplementationWriter {
   private static final ClassName DURATION = ClassName.get("java.time", "Duration");
   private static final ClassName OBJECTS = ClassName.get("java.util", "Objects");
 
+  /** Characters per string literal: at most 3 bytes each in modified UTF-8, so a piece stays under 65535 bytes. */
+  static final int MAX_LITERAL_CHARS = 20_000;
+
   private final Elements elements;
   private final Types types;
 
@@ -87,9 +90,9 @@ public final class ImplementationWriter {
       specNames.add(spec);
       OutputModel output = task.output();
       type.addField(FieldSpec.builder(String.class, openAi, Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
-          .initializer("$S", SchemaBuilder.build(output, Dialect.OPENAI)).build());
+          .initializer(text(SchemaBuilder.build(output, Dialect.OPENAI))).build());
       type.addField(FieldSpec.builder(String.class, anthropic, Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
-          .initializer("$S", SchemaBuilder.build(output, Dialect.ANTHROPIC)).build());
+          .initializer(text(SchemaBuilder.build(output, Dialect.ANTHROPIC))).build());
       type.addField(FieldSpec.builder(ParameterizedTypeName.get(TASK_SPEC, TypeName.get(output.resultType())), spec,
               Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
           .initializer(specInitializer(model, task, openAi, anthropic)).build());
@@ -212,6 +215,26 @@ public final class ImplementationWriter {
       return parts.get(0);
     }
     return CodeBlock.join(parts, " + ");
+  }
+
+  /**
+   * {@code text} as a string literal, or, when it may be too long for one class-file constant (65535 bytes
+   * of modified UTF-8), as {@code String.join("", …)} of literal pieces, which javac does not fold.
+   */
+  static CodeBlock text(String text) {
+    if (text.length() <= MAX_LITERAL_CHARS) {
+      return CodeBlock.of("$S", text);
+    }
+    List<CodeBlock> pieces = new ArrayList<>();
+    for (int at = 0; at < text.length(); ) {
+      int end = Math.min(at + MAX_LITERAL_CHARS, text.length());
+      if (end < text.length() && Character.isHighSurrogate(text.charAt(end - 1))) {
+        end--;
+      }
+      pieces.add(CodeBlock.of("$S", text.substring(at, end)));
+      at = end;
+    }
+    return CodeBlock.of("$T.join($S,\n$>$>$L)$<$<", String.class, "", CodeBlock.join(pieces, ",\n"));
   }
 
   private static String unique(String base, Set<String> taken) {
