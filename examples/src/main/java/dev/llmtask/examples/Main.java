@@ -6,8 +6,15 @@ import dev.llmtask.LlmRuntime;
 import dev.llmtask.LlmTaskException;
 import dev.llmtask.LlmTasks;
 import dev.llmtask.RateCard;
+import dev.llmtask.action.ActionOutcome;
+import dev.llmtask.action.IdempotentActions;
+import dev.llmtask.action.InMemoryActionStore;
+import dev.llmtask.examples.rotation.Decision;
 import dev.llmtask.examples.rotation.RotationDecision;
 import dev.llmtask.examples.rotation.RotationDesk;
+import dev.llmtask.examples.rotation.RotationJobs;
+import dev.llmtask.examples.rotation.RotationJobs.JobRequest;
+import dev.llmtask.examples.rotation.RotationJobs.RotationJob;
 import dev.llmtask.examples.tickets.SupportTicket;
 import dev.llmtask.examples.tickets.TicketDesk;
 import dev.llmtask.provider.openai.OpenAiProvider;
@@ -17,6 +24,12 @@ import java.io.PrintStream;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 /**
  * Runs the support-console examples. With {@code LLM_API_KEY} set it calls a real OpenAI-compatible
@@ -81,6 +94,7 @@ public final class Main {
     RotationDecision decision = desk.decideRotation(QUESTION, "acct_10234", 12, true, POLICY, "trace_acct_10234_01");
     out.println("   -> " + decision);
     ok++;
+    actOnce(decision, out);
 
     out.println();
     out.println("2. extract_ticket from a customer message");
@@ -98,6 +112,44 @@ public final class Main {
       }
     }
     return ok;
+  }
+
+  /**
+   * Step 1b, act: the decision passed its check, so create the rotation job, once. The caller gives
+   * up waiting before the slow job service answers (an uncertain timeout: was a job created?) and
+   * retries with the same idempotency key; the retry returns the job the first attempt created.
+   */
+  private static void actOnce(RotationDecision decision, PrintStream out) {
+    out.println();
+    out.println("1b. create_rotation_job once for that decision, key rotate_acct_10234_2026_11");
+    if (decision.decision() != Decision.ELIGIBLE) {
+      out.println("   -> nothing to do: the decision is " + decision.decision());
+      return;
+    }
+    RotationJobs jobs = new RotationJobs(Duration.ofMillis(500));
+    IdempotentActions actions = IdempotentActions.using(new InMemoryActionStore()); // JdbcActionStore in production
+    JobRequest request = JobRequest.of("acct_10234", decision);
+    CountDownLatch reachedService = new CountDownLatch(1);
+    Supplier<ActionOutcome<RotationJob>> createOnce = () -> actions.once(
+        "create_rotation_job", "rotate_acct_10234_2026_11", request, RotationJob.class, () -> {
+          reachedService.countDown();
+          return jobs.create(request);
+        });
+    try {
+      CompletableFuture<ActionOutcome<RotationJob>> first = CompletableFuture.supplyAsync(createOnce);
+      reachedService.await();
+      first.get(100, TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      out.println("   -> first attempt timed out after 100 ms: unknown whether a job was created");
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("the first attempt failed", e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while the first attempt ran", e);
+    }
+    ActionOutcome<RotationJob> retry = createOnce.get();
+    out.println("   -> retry returned " + retry.value().id() + " (created by this call: " + retry.created()
+        + "); jobs created: " + jobs.created());
   }
 
   /** Simulator script: a 90-day answer the policy check rejects, then a 503, then correct answers, then a 401. */

@@ -22,6 +22,9 @@ class MainTest {
     assertThat(out).contains("RotationDecision[decision=ELIGIBLE, rotationWindowDays=30, sourceLineIds=[P-7]]");
     assertThat(out).contains("trace_id=trace_acct_10234_01 task=decide_rotation provider=openai model=gpt-4o-mini"
         + " prompt_version=rotation_decision@2 status=ok attempts=2");
+    // act once: the retry after the uncertain timeout returned the job the first attempt created
+    assertThat(out).contains("first attempt timed out after 100 ms")
+        .contains("retry returned job_acct_10234_001 (created by this call: false); jobs created: 1");
     // the 503 was retried
     assertThat(out).contains("task=extract_ticket").contains("(2 attempts)").contains("priority=HIGH");
     // the 401 ended AUTH_ERROR after one attempt

@@ -11,6 +11,7 @@ import dev.llmtask.LlmResult;
 import dev.llmtask.LlmTaskException;
 import dev.llmtask.codegen.Invocation;
 import dev.llmtask.codegen.TaskSpec;
+import dev.llmtask.internal.output.OutputValidator.Verdict;
 import dev.llmtask.provider.ModelReply;
 import dev.llmtask.provider.ModelReply.Usage;
 import dev.llmtask.provider.ProviderException;
@@ -121,6 +122,20 @@ abstract class CallLifecycle<T> {
       }
     }
     return true;
+  }
+
+  /**
+   * Checks a finished answer: decode, Bean Validation, {@code @Check}. Returns the verdict, or
+   * {@code null} after ending the call when a {@code @Check} method itself threw (the caller's bug,
+   * reported with its exception as the cause).
+   */
+  Verdict<T> verdictOn(ModelReply reply) {
+    try {
+      return executor.validator.check(reply.output(), spec.decoder(), inv.checks());
+    } catch (RuntimeException e) {
+      fail(CallStatus.INVALID_OUTPUT, "a @Check method threw " + e.getClass().getSimpleName(), e);
+      return null;
+    }
   }
 
   void addUsage(Usage more) {

@@ -81,12 +81,8 @@ final class CallRun<T> extends CallLifecycle<T> {
   }
 
   private void judge(ModelReply reply, int round) {
-    Verdict<T> verdict;
-    try {
-      verdict = executor.validator.check(reply.output(), spec.decoder(), inv.checks());
-    } catch (RuntimeException e) {
-      // a @Check method threw: the caller's bug, reported with its exception as the cause
-      fail(CallStatus.INVALID_OUTPUT, "a @Check method threw " + e.getClass().getSimpleName(), e);
+    Verdict<T> verdict = verdictOn(reply);
+    if (verdict == null) {
       return;
     }
     if (verdict.valid()) {

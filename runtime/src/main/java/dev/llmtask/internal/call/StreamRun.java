@@ -125,11 +125,8 @@ final class StreamRun<T> extends CallLifecycle<T> implements LlmStream<T>, Model
     if (failIfUnfinished(reply)) {
       return;
     }
-    Verdict<T> verdict;
-    try {
-      verdict = executor.validator.check(reply.output(), spec.decoder(), inv.checks());
-    } catch (RuntimeException e) {
-      fail(CallStatus.INVALID_OUTPUT, "a @Check method threw " + e.getClass().getSimpleName(), e);
+    Verdict<T> verdict = verdictOn(reply);
+    if (verdict == null) {
       return;
     }
     if (verdict.valid()) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.llmtask.provider.HttpExchange;
 import dev.llmtask.provider.HttpFailures;
+import dev.llmtask.provider.HttpProviderBuilder;
 import dev.llmtask.provider.LlmProvider;
 import dev.llmtask.provider.ModelReply;
 import dev.llmtask.provider.ModelReply.Finish;
@@ -26,7 +27,6 @@ import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -53,10 +53,10 @@ public final class AnthropicProvider implements LlmProvider {
   private final String apiKey;
   private final HttpClient client;
 
-  private AnthropicProvider(Builder b) {
-    this.endpoint = ProviderSettings.endpoint(b.baseUrl, "v1/messages");
-    this.apiKey = b.apiKey;
-    this.client = b.httpClient != null ? b.httpClient : ProviderSettings.newClient(b.connectTimeout);
+  private AnthropicProvider(URI baseUrl, String key, HttpClient client) {
+    this.endpoint = ProviderSettings.endpoint(baseUrl, "v1/messages");
+    this.apiKey = key;
+    this.client = client;
   }
 
   public static Builder builder() {
@@ -217,44 +217,14 @@ public final class AnthropicProvider implements LlmProvider {
     return "AnthropicProvider[endpoint=" + endpoint + ", apiKey=" + (apiKey == null ? "none" : "set") + "]";
   }
 
-  /** Builder of {@link AnthropicProvider}. */
-  public static final class Builder {
-    private URI baseUrl = DEFAULT_BASE_URL;
-    private String apiKey;
-    private Duration connectTimeout = ProviderSettings.DEFAULT_CONNECT_TIMEOUT;
-    private HttpClient httpClient;
-
-    private Builder() {}
-
-    /** Base URL without the version path, e.g. {@code https://api.anthropic.com} (the default). */
-    public Builder baseUrl(URI baseUrl) {
-      this.baseUrl = ProviderSettings.baseUrl(baseUrl);
-      return this;
-    }
-
-    /** The API key. When never called, {@link #build()} reads {@code LLM_API_KEY}, then {@code ANTHROPIC_API_KEY}. */
-    public Builder apiKey(String apiKey) {
-      this.apiKey = ProviderSettings.apiKey(apiKey);
-      return this;
-    }
-
-    /** TCP connect timeout (default 10 s). */
-    public Builder connectTimeout(Duration timeout) {
-      this.connectTimeout = ProviderSettings.connectTimeout(timeout);
-      return this;
-    }
-
-    /** A client of your own (proxy, TLS, executor settings). */
-    public Builder httpClient(HttpClient client) {
-      this.httpClient = Objects.requireNonNull(client, "httpClient");
-      return this;
+  /** Builder of {@link AnthropicProvider}: base URL (default {@code https://api.anthropic.com}), key, timeouts. */
+  public static final class Builder extends HttpProviderBuilder<Builder> {
+    private Builder() {
+      super(DEFAULT_BASE_URL, "LLM_API_KEY", "ANTHROPIC_API_KEY");
     }
 
     public AnthropicProvider build() {
-      if (apiKey == null) {
-        apiKey = ProviderSettings.apiKeyFromEnvironment(System.getenv(), "LLM_API_KEY", "ANTHROPIC_API_KEY");
-      }
-      return new AnthropicProvider(this);
+      return new AnthropicProvider(baseUrl(), resolvedApiKey(), client());
     }
   }
 }

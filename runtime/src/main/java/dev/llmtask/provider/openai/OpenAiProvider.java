@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.llmtask.provider.HttpExchange;
 import dev.llmtask.provider.HttpFailures;
+import dev.llmtask.provider.HttpProviderBuilder;
 import dev.llmtask.provider.LlmProvider;
 import dev.llmtask.provider.ModelReply;
 import dev.llmtask.provider.ModelReply.Finish;
@@ -26,7 +27,6 @@ import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -55,10 +55,10 @@ public final class OpenAiProvider implements LlmProvider {
   private final String authorization;
   private final HttpClient client;
 
-  private OpenAiProvider(Builder b) {
-    this.endpoint = ProviderSettings.endpoint(b.baseUrl, "chat/completions");
-    this.authorization = b.apiKey == null ? null : "Bearer " + b.apiKey;
-    this.client = b.httpClient != null ? b.httpClient : ProviderSettings.newClient(b.connectTimeout);
+  private OpenAiProvider(URI baseUrl, String key, HttpClient client) {
+    this.endpoint = ProviderSettings.endpoint(baseUrl, "chat/completions");
+    this.authorization = key == null ? null : "Bearer " + key;
+    this.client = client;
   }
 
   public static Builder builder() {
@@ -205,48 +205,14 @@ public final class OpenAiProvider implements LlmProvider {
     return "OpenAiProvider[endpoint=" + endpoint + ", apiKey=" + (authorization == null ? "none" : "set") + "]";
   }
 
-  /** Builder of {@link OpenAiProvider}. */
-  public static final class Builder {
-    private URI baseUrl = DEFAULT_BASE_URL;
-    private String apiKey;
-    private Duration connectTimeout = ProviderSettings.DEFAULT_CONNECT_TIMEOUT;
-    private HttpClient httpClient;
-
-    private Builder() {}
-
-    /** Base URL including the version path, e.g. {@code https://api.openai.com/v1} (the default). */
-    public Builder baseUrl(URI baseUrl) {
-      this.baseUrl = ProviderSettings.baseUrl(baseUrl);
-      return this;
-    }
-
-    /**
-     * The API key. When never called, {@link #build()} reads {@code LLM_API_KEY}, then
-     * {@code OPENAI_API_KEY} from the environment; with neither, requests carry no
-     * {@code Authorization} header (fine for local OpenAI-compatible servers).
-     */
-    public Builder apiKey(String apiKey) {
-      this.apiKey = ProviderSettings.apiKey(apiKey);
-      return this;
-    }
-
-    /** TCP connect timeout (default 10 s). */
-    public Builder connectTimeout(Duration timeout) {
-      this.connectTimeout = ProviderSettings.connectTimeout(timeout);
-      return this;
-    }
-
-    /** A client of your own (proxy, TLS, executor settings). */
-    public Builder httpClient(HttpClient client) {
-      this.httpClient = Objects.requireNonNull(client, "httpClient");
-      return this;
+  /** Builder of {@link OpenAiProvider}: base URL (default {@code https://api.openai.com/v1}), key, timeouts. */
+  public static final class Builder extends HttpProviderBuilder<Builder> {
+    private Builder() {
+      super(DEFAULT_BASE_URL, "LLM_API_KEY", "OPENAI_API_KEY");
     }
 
     public OpenAiProvider build() {
-      if (apiKey == null) {
-        apiKey = ProviderSettings.apiKeyFromEnvironment(System.getenv(), "LLM_API_KEY", "OPENAI_API_KEY");
-      }
-      return new OpenAiProvider(this);
+      return new OpenAiProvider(baseUrl(), resolvedApiKey(), client());
     }
   }
 }

