@@ -1,11 +1,14 @@
 package dev.llmtask.examples;
 
 import dev.llmtask.CallOptions;
+import dev.llmtask.CallRecord;
 import dev.llmtask.LlmResult;
 import dev.llmtask.LlmRuntime;
+import dev.llmtask.LlmStream;
 import dev.llmtask.LlmTaskException;
 import dev.llmtask.LlmTasks;
 import dev.llmtask.RateCard;
+import dev.llmtask.StreamEvent;
 import dev.llmtask.action.ActionOutcome;
 import dev.llmtask.action.IdempotentActions;
 import dev.llmtask.action.InMemoryActionStore;
@@ -14,6 +17,7 @@ import dev.llmtask.examples.rotation.RotationDecision;
 import dev.llmtask.examples.rotation.RotationDesk;
 import dev.llmtask.examples.rotation.RotationJobs;
 import dev.llmtask.examples.rotation.RotationJobs.JobRequest;
+import dev.llmtask.examples.replies.ReplyDesk;
 import dev.llmtask.examples.rotation.RotationJobs.RotationJob;
 import dev.llmtask.examples.tickets.SupportTicket;
 import dev.llmtask.examples.tickets.TicketDesk;
@@ -23,8 +27,10 @@ import dev.llmtask.testkit.SimulatedReply;
 import java.io.PrintStream;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -34,7 +40,8 @@ import java.util.function.Supplier;
 /**
  * Runs the support-console examples. With {@code LLM_API_KEY} set it calls a real OpenAI-compatible
  * endpoint ({@code LLM_BASE_URL}, default OpenAI; {@code LLM_MODEL} to change the model); without
- * it, the embedded simulator answers, scripted to show a re-ask, a retry and a named failure.
+ * it, the embedded simulator answers, scripted to show a re-ask, a retry, a streamed draft and a
+ * named failure.
  */
 public final class Main {
   static final String POLICY = """
@@ -53,6 +60,7 @@ public final class Main {
   /** Runs every example against the endpoint the environment names; returns the number of calls that ended OK. */
   public static int run(Map<String, String> env, PrintStream out) {
     String key = env.get("LLM_API_KEY");
+    List<CallRecord> telemetry = new CopyOnWriteArrayList<>();
     boolean simulated = key == null || key.isBlank();
     LlmSimulator simulator = simulated ? LlmSimulator.start() : null;
     try {
@@ -70,13 +78,14 @@ public final class Main {
           .provider(provider.build())
           .backoff(Duration.ofSeconds(1), Duration.ofSeconds(8))
           .rateCard(RateCard.illustrative())
-          .telemetry(record -> out.println("  telemetry  " + record.toLogLine()));
+          .telemetry(telemetry::add);
       String model = env.get("LLM_MODEL");
       if (model != null && !model.isBlank()) {
         CallOptions withModel = CallOptions.builder().model(model.strip()).build();
-        runtime.taskOptions("decide_rotation", withModel).taskOptions("extract_ticket", withModel);
+        runtime.taskOptions("decide_rotation", withModel).taskOptions("extract_ticket", withModel)
+            .taskOptions("draft_reply", withModel);
       }
-      return examples(runtime.build(), simulated, out);
+      return examples(runtime.build(), simulated, new Printer(out, telemetry));
     } finally {
       if (simulator != null) {
         simulator.close();
@@ -84,15 +93,18 @@ public final class Main {
     }
   }
 
-  private static int examples(LlmRuntime runtime, boolean simulated, PrintStream out) {
+  private static int examples(LlmRuntime runtime, boolean simulated, Printer printer) {
+    PrintStream out = printer.out;
     RotationDesk desk = LlmTasks.create(RotationDesk.class, runtime);
     TicketDesk tickets = LlmTasks.create(TicketDesk.class, runtime);
+    ReplyDesk replies = LlmTasks.create(ReplyDesk.class, runtime);
     int ok = 0;
 
     out.println();
     out.println("1. decide_rotation for acct_10234 under policy P-7 (30-day window)");
     RotationDecision decision = desk.decideRotation(QUESTION, "acct_10234", 12, true, POLICY, "trace_acct_10234_01");
     out.println("   -> " + decision);
+    printer.telemetry();
     ok++;
     actOnce(decision, out);
 
@@ -100,18 +112,45 @@ public final class Main {
     out.println("2. extract_ticket from a customer message");
     LlmResult<SupportTicket> ticket = tickets.extractTicket(TICKET_MESSAGE, "trace_acct_10234_02");
     out.println("   -> " + ticket.value() + " (" + ticket.record().attempts() + " attempts)");
+    printer.telemetry();
+    ok++;
+
+    out.println();
+    out.println("3. draft_reply, streamed as it is written");
+    LlmStream<String> draft = replies.draftReply(QUESTION, decision.toString(), "trace_acct_10234_04");
+    out.print("   | ");
+    draft.onEvent(event -> {
+      if (event instanceof StreamEvent.Delta<String> delta) {
+        out.print(delta.text().replace("\n", "\n   | "));
+      }
+    });
+    String text = draft.await();
+    out.println();
+    out.println("   -> " + draft.state() + ": " + text.length() + " chars, validated");
+    printer.telemetry();
     ok++;
 
     if (simulated) {
       out.println();
-      out.println("3. a failure is one named status, never a hang or a retried 401");
+      out.println("4. a failure is one named status, never a hang or a retried 401");
       try {
         desk.decideRotation(QUESTION, "acct_10234", 12, true, POLICY, "trace_acct_10234_03");
       } catch (LlmTaskException e) {
         out.println("   -> LlmTaskException status=" + e.status() + " attempts=" + e.record().attempts());
       }
+      printer.telemetry();
     }
     return ok;
+  }
+
+  /** Prints each step's telemetry records after the step's own output, so streamed text and records never interleave. */
+  private record Printer(PrintStream out, List<CallRecord> records) {
+    void telemetry() {
+      for (CallRecord r : records) {
+        out.println("  telemetry  " + r.toLogLine());
+      }
+      records.clear();
+    }
   }
 
   /**
@@ -152,7 +191,7 @@ public final class Main {
         + "); jobs created: " + jobs.created());
   }
 
-  /** Simulator script: a 90-day answer the policy check rejects, then a 503, then correct answers, then a 401. */
+  /** Simulator script: a 90-day answer the policy check rejects, a 503, correct answers, a streamed draft, a 401. */
   private static void script(LlmSimulator sim) {
     sim.enqueue("decide_rotation", SimulatedReply.json(
             "{\"decision\":\"eligible\",\"rotation_window_days\":90,\"source_line_ids\":[\"P-7\"]}")
@@ -164,6 +203,9 @@ public final class Main {
         .enqueue("extract_ticket", SimulatedReply.json(
             "{\"account_id\":\"acct_10234\",\"priority\":\"high\",\"summary\":\"CI fails: stale service-account key"
                 + " needs rotation\",\"tags\":[\"credentials\",\"rotation\"]}").withUsage(180, 45, 0))
+        .enqueue("draft_reply", SimulatedReply.json("{\"value\":\"Hello from Luna support,\\nyes: under policy line"
+            + " P-7 your stale service-account key of acct_10234 can be rotated, within a 30-day window.\\n"
+            + "Reply here if you want us to start the rotation.\"}").withChunkSize(12).withChunkDelay(Duration.ofMillis(15)))
         .enqueue("decide_rotation", SimulatedReply.status(401));
   }
 }

@@ -16,7 +16,7 @@ class MainTest {
     int ok = Main.run(Map.of(), new PrintStream(bytes, true, StandardCharsets.UTF_8));
     String out = bytes.toString(StandardCharsets.UTF_8);
 
-    assertThat(ok).isEqualTo(2);
+    assertThat(ok).isEqualTo(3);
     assertThat(out).contains("embedded simulator");
     // the 90-day answer was rejected by the business check and re-asked
     assertThat(out).contains("RotationDecision[decision=ELIGIBLE, rotationWindowDays=30, sourceLineIds=[P-7]]");
@@ -27,8 +27,12 @@ class MainTest {
         .contains("retry returned job_acct_10234_001 (created by this call: false); jobs created: 1");
     // the 503 was retried
     assertThat(out).contains("task=extract_ticket").contains("(2 attempts)").contains("priority=HIGH");
+    // the draft was printed piece by piece as it streamed, then validated
+    assertThat(out).contains("   | Hello from Luna support,\n   | yes: under policy line P-7")
+        .contains("   -> COMPLETED: ")
+        .contains("task=draft_reply provider=openai model=gpt-4o-mini prompt_version=draft_reply@1 status=ok attempts=1");
     // the 401 ended AUTH_ERROR after one attempt
     assertThat(out).contains("LlmTaskException status=AUTH_ERROR attempts=1");
-    assertThat(out.lines().filter(l -> l.contains("telemetry  trace_id=")).count()).isEqualTo(3);
+    assertThat(out.lines().filter(l -> l.contains("telemetry  trace_id=")).count()).isEqualTo(4);
   }
 }

@@ -6,12 +6,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * The Anthropic Messages dialect ({@code POST /v1/messages}): structured output through a forced
- * tool, success bodies with {@code tool_use} / {@code text} content blocks, error bodies {@code
+ * tool, success bodies with {@code tool_use} / {@code text} content blocks, SSE streams of {@code
+ * message_start} … {@code message_stop}, error bodies {@code
  * {"type":"error","error":{"type","message"},"request_id"}} and the {@code request-id} / {@code
  * anthropic-ratelimit-*} headers.
  */
@@ -70,42 +73,130 @@ final class AnthropicWire implements ProviderWire {
   @Override
   public WireResponse success(
       ReplyContext ctx, Outcome outcome, String text, SimulatedReply.Usage usage) {
-    int input = usage != null ? usage.inputTokens() : ctx.estimatedInputTokens();
-    int output = usage != null ? usage.outputTokens() : Math.max(1, text.length() / 4);
-    int cached = usage != null ? usage.cachedInputTokens() : 0;
+    SimulatedReply.Usage tokens = ctx.usage(text, usage);
+    Block answer = block(ctx, outcome, text);
+    ObjectNode body = message(ctx);
+    ObjectNode block = body.putArray("content").addObject();
+    if (answer.toolInput() != null) {
+      toolUse(ctx, block, answer.toolName()).set("input", answer.toolInput());
+    } else {
+      block.put("type", "text");
+      block.put("text", text);
+    }
+    body.put("stop_reason", answer.stopReason());
+    body.putNull("stop_sequence");
+    body.set("usage", usage(tokens, tokens.outputTokens()));
+    return WireResponse.json(200, headers(ctx, false), body);
+  }
 
+  /**
+   * {@code event: NAME} + {@code data: {json}} events: {@code message_start} (with the input
+   * usage), {@code content_block_start} (a {@code tool_use} block with {@code "input": {}}, or a
+   * {@code text} block), a {@code ping}, one {@code content_block_delta} per delta ({@code
+   * input_json_delta} or {@code text_delta}), {@code content_block_stop}, {@code message_delta}
+   * (stop reason, cumulative output tokens) and {@code message_stop}.
+   */
+  @Override
+  public EventStream stream(
+      ReplyContext ctx, Outcome outcome, String text, SimulatedReply.Usage usage, int chunkSize) {
+    SimulatedReply.Usage tokens = ctx.usage(text, usage);
+    Block answer = block(ctx, outcome, text);
+
+    ObjectNode start = NODES.objectNode().put("type", "message_start");
+    ObjectNode message = message(ctx);
+    message.putArray("content");
+    message.putNull("stop_reason");
+    message.putNull("stop_sequence");
+    message.set("usage", usage(tokens, 1));
+    start.set("message", message);
+    ObjectNode blockStart = NODES.objectNode().put("type", "content_block_start").put("index", 0);
+    ObjectNode block = blockStart.putObject("content_block");
+    if (answer.toolInput() != null) {
+      toolUse(ctx, block, answer.toolName()).putObject("input");
+    } else {
+      block.put("type", "text").put("text", "");
+    }
+    List<String> opening =
+        List.of(
+            event("message_start", start),
+            event("content_block_start", blockStart),
+            event("ping", NODES.objectNode().put("type", "ping")));
+
+    List<String> deltas = new ArrayList<>();
+    for (String piece : ProviderWire.deltas(text, chunkSize)) {
+      ObjectNode delta = NODES.objectNode().put("type", "content_block_delta").put("index", 0);
+      if (answer.toolInput() != null) {
+        delta.putObject("delta").put("type", "input_json_delta").put("partial_json", piece);
+      } else {
+        delta.putObject("delta").put("type", "text_delta").put("text", piece);
+      }
+      deltas.add(event("content_block_delta", delta));
+    }
+
+    ObjectNode messageDelta = NODES.objectNode().put("type", "message_delta");
+    messageDelta.putObject("delta").put("stop_reason", answer.stopReason()).putNull("stop_sequence");
+    messageDelta.putObject("usage").put("output_tokens", tokens.outputTokens());
+    List<String> closing =
+        List.of(
+            event("content_block_stop", NODES.objectNode().put("type", "content_block_stop").put("index", 0)),
+            event("message_delta", messageDelta),
+            event("message_stop", NODES.objectNode().put("type", "message_stop")));
+    return new EventStream(headers(ctx, false), opening, deltas, closing);
+  }
+
+  /** {@code event: error} on the HTTP 200 stream, e.g. {@code overloaded_error}. */
+  @Override
+  public String streamError(ReplyContext ctx, String errorType) {
+    ObjectNode body = NODES.objectNode().put("type", "error");
+    body.putObject("error")
+        .put("type", errorType)
+        .put("message", ProviderWire.streamErrorMessage(errorType));
+    return event("error", body);
+  }
+
+  private static String event(String name, JsonNode data) {
+    return "event: " + name + "\ndata: " + data + "\n\n";
+  }
+
+  /** How an outcome is answered: a tool_use block (an object answer) or a text block. */
+  private record Block(JsonNode toolInput, String toolName, String stopReason) {}
+
+  private Block block(ReplyContext ctx, Outcome outcome, String text) {
+    JsonNode toolInput = outcome == Outcome.ANSWER ? parseObject(text) : null;
+    if (toolInput != null) {
+      String task = ctx.request() == null ? null : taskOf(ctx.request());
+      return new Block(toolInput, task != null ? task : DEFAULT_TOOL, "tool_use");
+    }
+    String stopReason =
+        outcome == Outcome.REFUSAL
+            ? "refusal"
+            : outcome == Outcome.TRUNCATED ? "max_tokens" : "end_turn";
+    return new Block(null, null, stopReason);
+  }
+
+  /** The message envelope: id, type, role, model. */
+  private static ObjectNode message(ReplyContext ctx) {
     ObjectNode body = NODES.objectNode();
     body.put("id", "msg_01" + ctx.randomId(22));
     body.put("type", "message");
     body.put("role", "assistant");
     body.put("model", ctx.model("claude-sonnet-4-5"));
-    ObjectNode block = body.putArray("content").addObject();
-    String stopReason;
-    JsonNode toolInput = outcome == Outcome.ANSWER ? parseObject(text) : null;
-    if (toolInput != null) {
-      block.put("type", "tool_use");
-      block.put("id", "toolu_01" + ctx.randomId(22));
-      String task = ctx.request() == null ? null : taskOf(ctx.request());
-      block.put("name", task != null ? task : DEFAULT_TOOL);
-      block.set("input", toolInput);
-      stopReason = "tool_use";
-    } else {
-      block.put("type", "text");
-      block.put("text", text);
-      stopReason =
-          outcome == Outcome.REFUSAL
-              ? "refusal"
-              : outcome == Outcome.TRUNCATED ? "max_tokens" : "end_turn";
-    }
-    body.put("stop_reason", stopReason);
-    body.putNull("stop_sequence");
-    ObjectNode u = body.putObject("usage");
-    u.put("input_tokens", input);
-    u.put("output_tokens", output);
+    return body;
+  }
+
+  /** The usage object; {@code outputTokens} is 1 in {@code message_start}, as the service sends. */
+  private static ObjectNode usage(SimulatedReply.Usage tokens, int outputTokens) {
+    ObjectNode u = NODES.objectNode();
+    u.put("input_tokens", tokens.inputTokens());
     u.put("cache_creation_input_tokens", 0);
-    u.put("cache_read_input_tokens", cached);
+    u.put("cache_read_input_tokens", tokens.cachedInputTokens());
+    u.put("output_tokens", outputTokens);
     u.put("service_tier", "standard");
-    return WireResponse.json(200, headers(ctx, false), body);
+    return u;
+  }
+
+  private static ObjectNode toolUse(ReplyContext ctx, ObjectNode block, String name) {
+    return block.put("type", "tool_use").put("id", "toolu_01" + ctx.randomId(22)).put("name", name);
   }
 
   private static JsonNode parseObject(String text) {

@@ -11,11 +11,14 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -28,6 +31,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 
 /**
  * A loopback HTTP server that behaves like the OpenAI Chat Completions and Anthropic Messages
@@ -37,12 +41,18 @@ import java.util.concurrent.atomic.AtomicInteger;
  * #openAiBaseUrl()}) and {@code POST /v1/messages} (Anthropic; point a client at {@link
  * #anthropicBaseUrl()}). Anything else gets the provider's 404 error body.
  *
- * <p>Each request is answered by, in order: the first reply {@linkplain #enqueue(String,
- * SimulatedReply) queued for its task}, else the first reply in the {@linkplain
- * #enqueue(SimulatedReply) global queue}, else a schema-valid answer generated from the request's
- * JSON Schema (deterministic for the seed and the request body). The task of a request is the
- * OpenAI {@code response_format.json_schema.name}, or the Anthropic forced tool's name (else the
- * first tool's).
+ * <p>Each request is answered by, in order: the first reply queued with a match that accepts it
+ * ({@link #enqueue(String, SimulatedReply)} for a task, {@link #enqueue(Predicate,
+ * SimulatedReply)} for any test of the request), else the first reply in the {@linkplain
+ * #enqueue(SimulatedReply) global queue}, else a {@linkplain #randomFault random fault} if one is
+ * drawn, else a schema-valid answer generated from the request's JSON Schema (deterministic for
+ * the seed and the request body). The task of a request is the OpenAI {@code
+ * response_format.json_schema.name}, or the Anthropic forced tool's name (else the first tool's).
+ *
+ * <p>A request with {@code "stream": true} is answered with the provider's server-sent events
+ * (OpenAI {@code data:} chunks ending with {@code data: [DONE]}; Anthropic {@code message_start}
+ * … {@code message_stop}), flushed one by one; see {@link SimulatedReply} for the stream faults
+ * and {@link #closedStreams()} for streams the client closed early.
  *
  * <pre>{@code
  * try (LlmSimulator sim = LlmSimulator.start()) {
@@ -65,6 +75,19 @@ public final class LlmSimulator implements AutoCloseable {
       Set.of("authorization", "proxy-authorization", "x-api-key", "api-key");
   private static final AtomicInteger SERVER_COUNT = new AtomicInteger();
 
+  static {
+    // The JDK server writes the response headers and the body (or each streamed event) as
+    // separate small writes; with Nagle's algorithm on, each one after the first waits for the
+    // client's delayed ACK, about 40 ms per response or event on Linux. TCP_NODELAY fixes that.
+    // The JDK reads the property once, when its first HttpServer starts; a value set by the user
+    // wins.
+    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+      System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+  }
+  /** How long a cut stream stays open after its last event; see {@link #stream}. */
+  private static final Duration CUT_GRACE = Duration.ofMillis(50);
+
   private final HttpServer server;
   private final ExecutorService executor;
   private final long seed;
@@ -73,10 +96,17 @@ public final class LlmSimulator implements AutoCloseable {
 
   private final Object lock = new Object();
   private final Deque<SimulatedReply> globalQueue = new ArrayDeque<>();
-  private final Map<String, Deque<SimulatedReply>> taskQueues = new HashMap<>();
+  /** Replies for the requests that match, in enqueue order; the first match is used up. */
+  private final List<MatchedReply> matchedReplies = new ArrayList<>();
+  private final List<RandomFault> randomFaults = new ArrayList<>();
   private final List<RecordedRequest> recorded = new ArrayList<>();
   private long requestCount;
+  private int closedStreams;
   private volatile boolean closed;
+
+  private record MatchedReply(Predicate<RecordedRequest> match, SimulatedReply reply) {}
+
+  private record RandomFault(double probability, Random random, SimulatedReply reply) {}
 
   private LlmSimulator(int port, long seed) throws IOException {
     this.seed = seed;
@@ -149,11 +179,96 @@ public final class LlmSimulator implements AutoCloseable {
   /** Queues a reply for the next request of {@code task}; these win over the global queue. */
   public LlmSimulator enqueue(String task, SimulatedReply reply) {
     Objects.requireNonNull(task, "task");
+    return enqueue(request -> task.equals(request.task()), reply);
+  }
+
+  /**
+   * Queues a reply for the next request that {@code match} accepts. Replies queued with a match
+   * (or a task) are tried in the order they were queued and win over the global queue; each is
+   * used once.
+   *
+   * <pre>{@code
+   * sim.enqueue(r -> "gpt-4o".equals(r.model()) && r.streamed(), SimulatedReply.cutStream(json, 2));
+   * sim.enqueue(r -> r.provider().equals("anthropic"), SimulatedReply.overloaded());
+   * sim.enqueue(r -> r.body().contains("P-7"), SimulatedReply.refusal("I can't help with that."));
+   * }</pre>
+   *
+   * <p>{@code match} runs on the simulator's request thread while it holds its lock: keep it a
+   * quick test of the request.
+   */
+  public LlmSimulator enqueue(Predicate<RecordedRequest> match, SimulatedReply reply) {
+    Objects.requireNonNull(match, "match");
     Objects.requireNonNull(reply, "reply");
     synchronized (lock) {
-      taskQueues.computeIfAbsent(task, t -> new ArrayDeque<>()).addLast(reply);
+      matchedReplies.add(new MatchedReply(match, reply));
     }
     return this;
+  }
+
+  /**
+   * Answers each request that no queued reply answers with {@code fault}, with the given
+   * probability; the others get the generated answer. The draws come from a {@link Random} seeded
+   * with {@code seed}, one per such request in arrival order, so a sequential run faults the same
+   * requests every time. Several random faults are tried in the order they were added (one draw
+   * each until one hits). Kept until {@link #reset()}.
+   *
+   * <pre>{@code
+   * sim.randomFault(0.2, 7L, SimulatedReply.status(503)); // about one request in five gets a 503
+   * }</pre>
+   *
+   * @throws IllegalArgumentException if {@code probability} is not within 0..1
+   */
+  public LlmSimulator randomFault(double probability, long seed, SimulatedReply fault) {
+    Objects.requireNonNull(fault, "fault");
+    if (!(probability >= 0 && probability <= 1)) {
+      throw new IllegalArgumentException("probability must be within 0..1, got " + probability);
+    }
+    synchronized (lock) {
+      randomFaults.add(new RandomFault(probability, new Random(seed), fault));
+    }
+    return this;
+  }
+
+  /**
+   * Queues the replies and random faults of a script file (UTF-8 JSON), the form {@link
+   * LlmSimulatorMain} reads with {@code --script}:
+   *
+   * <pre>{@code
+   * {"replies": [
+   *    {"task": "decide_rotation", "status": 429, "headers": {"retry-after-ms": "200"}},
+   *    {"task": "decide_rotation", "json": {"decision": "eligible", "rotation_window_days": 30,
+   *                                         "source_line_ids": ["P-7"]}},
+   *    {"model": "gpt-4o", "streamed": true, "fault": "cut_stream", "json": {"a": 1}, "afterDeltas": 2},
+   *    {"fault": "drop_connection"}],
+   *  "randomFaults": [{"probability": 0.1, "seed": 7, "reply": {"status": 503}}]}
+   * }</pre>
+   *
+   * <p>Each reply has exactly one of {@code json} (an object, sent compactly, or a string, sent
+   * verbatim), {@code generated: true}, {@code refusal}, {@code truncated} (strings), {@code
+   * status} (with optional {@code type}, {@code code}, {@code message} for a custom error body),
+   * or {@code fault}: {@code rate_limited}, {@code quota_exhausted}, {@code overloaded}, {@code
+   * drop_connection}, {@code invalid_json}, {@code truncated_body}, {@code cut_stream} / {@code
+   * stalled_stream} / {@code stream_error} (with {@code json}, {@code afterDeltas}, and {@code
+   * stallMs} or {@code errorType}). Optional modifiers: {@code delayMs}, {@code headers}, {@code
+   * usage: {"input","output","cached"}}, {@code chunkSize}, {@code chunkDelayMs}. Optional matchers,
+   * all of which must hold: {@code task}, {@code model}, {@code provider} ({@code openai} or
+   * {@code anthropic}), {@code streamed}, {@code bodyContains}; a reply with none goes to the
+   * global queue.
+   *
+   * @return the number of replies and random faults queued
+   * @throws IllegalArgumentException naming the entry and field, when the script is malformed;
+   *     nothing is queued then
+   * @throws UncheckedIOException when the file cannot be read
+   */
+  public int loadScript(Path script) {
+    Objects.requireNonNull(script, "script");
+    String text;
+    try {
+      text = Files.readString(script, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the simulator script " + script, e);
+    }
+    return SimulatorScript.apply(text, this);
   }
 
   /** All requests received so far, in arrival order (a snapshot). */
@@ -179,23 +294,54 @@ public final class LlmSimulator implements AutoCloseable {
     }
   }
 
-  /** The number of scripted replies not yet used (global and per task). */
+  /** The number of queued replies not yet used (global, per task and by match). */
   public int pendingReplies() {
     synchronized (lock) {
-      int n = globalQueue.size();
-      for (Deque<SimulatedReply> q : taskQueues.values()) {
-        n += q.size();
-      }
-      return n;
+      return globalQueue.size() + matchedReplies.size();
     }
   }
 
-  /** Clears the reply queues and the recorded requests. */
+  /**
+   * How many streamed responses the client closed before the simulator had written them
+   * completely, e.g. because the caller cancelled the stream. The simulator notices a closed
+   * connection only when it next writes to it, so script the stream with {@link
+   * SimulatedReply#withChunkDelay} (or use {@link SimulatedReply#stalledStream}) and wait with
+   * {@link #awaitClosedStreams}.
+   */
+  public int closedStreams() {
+    synchronized (lock) {
+      return closedStreams;
+    }
+  }
+
+  /**
+   * Waits until at least {@code count} streams were {@linkplain #closedStreams() closed early by
+   * the client}, or {@code timeout} passed.
+   *
+   * @return whether the count was reached
+   */
+  public boolean awaitClosedStreams(int count, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (lock) {
+      while (closedStreams < count) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        TimeUnit.NANOSECONDS.timedWait(lock, left);
+      }
+      return true;
+    }
+  }
+
+  /** Clears the reply queues, the random faults, the recorded requests and the closed streams. */
   public void reset() {
     synchronized (lock) {
       globalQueue.clear();
-      taskQueues.clear();
+      matchedReplies.clear();
+      randomFaults.clear();
       recorded.clear();
+      closedStreams = 0;
     }
   }
 
@@ -256,14 +402,14 @@ public final class LlmSimulator implements AutoCloseable {
 
     long index;
     SimulatedReply reply = null;
+    RecordedRequest request =
+        new RecordedRequest(
+            method, path, headers, body, json, task, wire.provider(), receivedAt, receivedNanos);
     synchronized (lock) {
       index = requestCount++;
-      recorded.add(
-          new RecordedRequest(
-              method, path, headers, body, json, task, wire.provider(), receivedAt,
-              receivedNanos));
+      recorded.add(request);
       if (isOpenAi || isAnthropic) {
-        reply = takeReply(task);
+        reply = takeReply(request);
       }
     }
     ProviderWire.ReplyContext ctx =
@@ -284,12 +430,24 @@ public final class LlmSimulator implements AutoCloseable {
         : openAi;
   }
 
-  private SimulatedReply takeReply(String task) {
-    Deque<SimulatedReply> forTask = task == null ? null : taskQueues.get(task);
-    if (forTask != null && !forTask.isEmpty()) {
-      return forTask.pollFirst();
+  /** Called with the lock held: a matching reply, else the global queue, else a random fault. */
+  private SimulatedReply takeReply(RecordedRequest request) {
+    for (Iterator<MatchedReply> it = matchedReplies.iterator(); it.hasNext(); ) {
+      MatchedReply candidate = it.next();
+      if (candidate.match().test(request)) {
+        it.remove();
+        return candidate.reply();
+      }
     }
-    return globalQueue.pollFirst();
+    if (!globalQueue.isEmpty()) {
+      return globalQueue.pollFirst();
+    }
+    for (RandomFault fault : randomFaults) {
+      if (fault.random().nextDouble() < fault.probability()) {
+        return fault.reply();
+      }
+    }
+    return null;
   }
 
   private void respond(
@@ -299,14 +457,7 @@ public final class LlmSimulator implements AutoCloseable {
       String body,
       SimulatedReply reply)
       throws IOException {
-    if (!reply.delay().isZero()) {
-      try {
-        Thread.sleep(reply.delay().toMillis(), reply.delay().toNanosPart() % 1_000_000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IOException("simulator closed during a delayed reply", e);
-      }
-    }
+    pause(reply.delay());
     switch (reply.kind()) {
       case DROP_CONNECTION:
         // Throwing before sendResponseHeaders makes the JDK HttpServer close the socket without
@@ -328,61 +479,193 @@ public final class LlmSimulator implements AutoCloseable {
       default:
         break;
     }
-    if (isStreaming(ctx.request())) {
-      // Extension point: render the outcome below as SSE events (see ProviderWire).
-      send(
-          exchange,
-          wire.badRequest(ctx, "llmtask-testkit does not simulate streaming (\"stream\": true) yet.")
-              .withHeaders(reply.headers()));
+    boolean streaming = ctx.request() != null && ctx.request().path("stream").asBoolean(false);
+    if (streaming) {
+      stream(exchange, wire, ctx, body, reply);
       return;
     }
-    WireResponse response;
-    switch (reply.kind()) {
-      case JSON:
-        response = wire.success(ctx, ProviderWire.Outcome.ANSWER, reply.text(), reply.usage());
-        break;
-      case REFUSAL:
-        response = wire.success(ctx, ProviderWire.Outcome.REFUSAL, reply.text(), reply.usage());
-        break;
-      case TRUNCATED:
-        response = wire.success(ctx, ProviderWire.Outcome.TRUNCATED, reply.text(), reply.usage());
-        break;
-      case GENERATED:
-      case TRUNCATED_BODY:
-        response = generatedAnswer(wire, ctx, body, reply.usage());
-        break;
-      default:
-        throw new IllegalStateException("unhandled reply " + reply);
+    if (reply.streamFault() != null) {
+      send(
+          exchange,
+          wire.badRequest(
+              ctx,
+              "llmtask-testkit: the scripted reply is a stream fault ("
+                  + reply.kind()
+                  + "), but the request did not set \"stream\": true."));
+      return;
     }
-    response = response.withHeaders(reply.headers());
-    if (reply.kind() == SimulatedReply.Kind.TRUNCATED_BODY && response.status() == 200) {
+    boolean generated =
+        reply.kind() == SimulatedReply.Kind.GENERATED
+            || reply.kind() == SimulatedReply.Kind.TRUNCATED_BODY;
+    if (generated && ctx.request() == null) {
+      send(
+          exchange,
+          wire.badRequest(
+              ctx,
+              "We could not parse the JSON body of your request. (HINT: This likely means you"
+                  + " aren't using your HTTP library correctly.)"));
+      return;
+    }
+    Answer answer = answer(wire, ctx, body, reply);
+    WireResponse response =
+        wire.success(ctx, answer.outcome(), answer.text(), reply.usage())
+            .withHeaders(reply.headers());
+    if (reply.kind() == SimulatedReply.Kind.TRUNCATED_BODY) {
       sendTruncated(exchange, response);
     } else {
       send(exchange, response);
     }
   }
 
-  private WireResponse generatedAnswer(
-      ProviderWire wire, ProviderWire.ReplyContext ctx, String body, SimulatedReply.Usage usage) {
-    if (ctx.request() == null) {
-      return wire.badRequest(
-          ctx,
-          "We could not parse the JSON body of your request. (HINT: This likely means you aren't"
-              + " using your HTTP library correctly.)");
+  /** What a 200 answer says, the same for a JSON body and for a stream. */
+  private record Answer(ProviderWire.Outcome outcome, String text) {}
+
+  private Answer answer(
+      ProviderWire wire, ProviderWire.ReplyContext ctx, String body, SimulatedReply reply) {
+    switch (reply.kind()) {
+      case REFUSAL:
+        return new Answer(ProviderWire.Outcome.REFUSAL, reply.text());
+      case TRUNCATED:
+        return new Answer(ProviderWire.Outcome.TRUNCATED, reply.text());
+      case GENERATED:
+      case TRUNCATED_BODY:
+        JsonNode schema = wire.schemaOf(ctx.request());
+        if (schema == null) {
+          return new Answer(
+              ProviderWire.Outcome.ANSWER, "This is a simulated answer from llmtask-testkit.");
+        }
+        Random answerRandom = new Random(seed ^ ((long) body.hashCode() << 16) ^ body.length());
+        String generated = new SchemaAnswerGenerator(schema, answerRandom).generate().toString();
+        return new Answer(ProviderWire.Outcome.ANSWER, generated);
+      default: // JSON and the stream faults carry the answer text
+        return new Answer(ProviderWire.Outcome.ANSWER, reply.text());
     }
-    JsonNode schema = wire.schemaOf(ctx.request());
-    String text;
-    if (schema == null) {
-      text = "This is a simulated answer from llmtask-testkit.";
-    } else {
-      Random answerRandom = new Random(seed ^ ((long) body.hashCode() << 16) ^ body.length());
-      text = new SchemaAnswerGenerator(schema, answerRandom).generate().toString();
-    }
-    return wire.success(ctx, ProviderWire.Outcome.ANSWER, text, usage);
   }
 
-  private static boolean isStreaming(JsonNode request) {
-    return request != null && request.path("stream").asBoolean(false);
+  /**
+   * Writes the answer as server-sent events with chunked transfer encoding, flushing each event,
+   * and breaks the stream off where a stream fault (or {@code truncatedBody}: after half the
+   * deltas) says.
+   */
+  private void stream(
+      HttpExchange exchange,
+      ProviderWire wire,
+      ProviderWire.ReplyContext ctx,
+      String body,
+      SimulatedReply reply)
+      throws IOException {
+    Answer answer = answer(wire, ctx, body, reply);
+    ProviderWire.EventStream events =
+        wire.stream(ctx, answer.outcome(), answer.text(), reply.usage(), reply.chunkSize());
+    SimulatedReply.StreamFault fault = reply.streamFault();
+    SimulatedReply.Kind kind = reply.kind();
+    int allDeltas = events.deltas().size();
+    int deltas =
+        fault != null
+            ? Math.min(fault.afterDeltas(), allDeltas)
+            : kind == SimulatedReply.Kind.TRUNCATED_BODY ? allDeltas / 2 : allDeltas;
+
+    Headers headers = exchange.getResponseHeaders();
+    headers.set("content-type", "text/event-stream; charset=utf-8");
+    headers.set("cache-control", "no-cache");
+    events.headers().forEach(headers::set);
+    reply.headers().forEach(headers::set);
+    exchange.sendResponseHeaders(200, 0); // 0: chunked, each flushed event goes out at once
+    EventWriter out = new EventWriter(exchange.getResponseBody(), reply.chunkDelay());
+    try {
+      out.writeAll(events.opening());
+      out.writeAll(events.deltas().subList(0, deltas));
+      if (kind == SimulatedReply.Kind.STALLED_STREAM) {
+        pause(fault.stall());
+        out.probe();
+      }
+      if (kind == SimulatedReply.Kind.STREAM_ERROR) {
+        out.write(wire.streamError(ctx, fault.errorType()));
+      } else if (fault != null || kind == SimulatedReply.Kind.TRUNCATED_BODY) {
+        // The JDK client drops data it has received but not yet handed over once it sees the
+        // connection fail, so give a promptly reading client time to take every event sent.
+        pause(CUT_GRACE);
+        // Throwing without closing the body: the JDK server drops the connection before the
+        // terminating chunk, so the client sees the stream end midway.
+        throw new IOException("simulated cut stream");
+      } else {
+        out.writeAll(events.closing());
+      }
+    } catch (ClientClosedStream clientWentAway) {
+      synchronized (lock) {
+        closedStreams++;
+        lock.notifyAll();
+      }
+      throw clientWentAway;
+    }
+    exchange.getResponseBody().close();
+  }
+
+  /** A write to a stream failed: the client closed the connection before the stream ended. */
+  private static final class ClientClosedStream extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    ClientClosedStream(IOException cause) {
+      super("the client closed the stream", cause);
+    }
+  }
+
+  /** Writes SSE events one by one, pausing between them, and tells a client close apart. */
+  private static final class EventWriter {
+    private final OutputStream out;
+    private final Duration pauseBetween;
+    private boolean started;
+
+    EventWriter(OutputStream out, Duration pauseBetween) {
+      this.out = out;
+      this.pauseBetween = pauseBetween;
+    }
+
+    void writeAll(List<String> events) throws IOException {
+      for (String event : events) {
+        write(event);
+      }
+    }
+
+    void write(String event) throws IOException {
+      if (started) {
+        pause(pauseBetween);
+      }
+      started = true;
+      send(event);
+    }
+
+    /**
+     * Learns whether the client is still there: the first write after the peer closed usually
+     * succeeds (the peer answers it with a reset), the second one fails.
+     */
+    void probe() throws IOException {
+      send(": stalled\n\n");
+      pause(Duration.ofMillis(20));
+      send(": stalled\n\n");
+    }
+
+    private void send(String text) throws IOException {
+      try {
+        out.write(text.getBytes(StandardCharsets.UTF_8));
+        out.flush();
+      } catch (IOException clientGone) {
+        throw new ClientClosedStream(clientGone);
+      }
+    }
+  }
+
+  /** Sleeps on the request thread; {@link #close()} interrupts it, which drops the connection. */
+  private static void pause(Duration duration) throws IOException {
+    if (duration.isZero()) {
+      return;
+    }
+    try {
+      Thread.sleep(duration.toMillis(), duration.toNanosPart() % 1_000_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("simulator closed while a reply was waiting", e);
+    }
   }
 
   private static void send(HttpExchange exchange, WireResponse response) throws IOException {

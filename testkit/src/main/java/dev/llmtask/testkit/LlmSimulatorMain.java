@@ -1,16 +1,22 @@
 package dev.llmtask.testkit;
 
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * Runs an {@link LlmSimulator} standalone until the process is killed.
+ * Runs an {@link LlmSimulator} standalone until the process is stopped, so any OpenAI- or
+ * Anthropic-compatible client can be pointed at it.
  *
  * <pre>
- * java -cp llmtask-testkit.jar:jackson-*.jar dev.llmtask.testkit.LlmSimulatorMain [--port N] [--seed N]
+ * mvn -q -pl testkit exec:java -Dexec.args="--port 8089 --script replies.json"
+ * java -cp llmtask-testkit.jar:jackson-*.jar dev.llmtask.testkit.LlmSimulatorMain --port 8089
  * </pre>
  *
- * <p>{@code --port 0} (the default) picks a free port. Prints {@code llmtask simulator listening on
- * http://127.0.0.1:PORT} once ready.
+ * <p>{@code --port 0} (the default) picks a free port; {@code --seed N} (default 42) seeds the
+ * generated answers; {@code --script FILE} queues the replies of a script file (format: {@link
+ * LlmSimulator#loadScript}). Prints {@code llmtask simulator listening on http://127.0.0.1:PORT}
+ * once ready. Bad arguments or a bad script print the problem and exit with status 2.
  */
 public final class LlmSimulatorMain {
 
@@ -19,25 +25,38 @@ public final class LlmSimulatorMain {
   /**
    * Entry point.
    *
-   * @param args {@code --port N} (default 0 = any free port), {@code --seed N} (default 42)
+   * @param args {@code [--port N] [--seed N] [--script FILE]}
    */
   public static void main(String[] args) throws InterruptedException {
     int port = 0;
     long seed = LlmSimulator.DEFAULT_SEED;
+    Path script = null;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
+      String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
+      String value;
+      if (arg.contains("=")) {
+        value = arg.substring(arg.indexOf('=') + 1);
+      } else if (i + 1 < args.length) {
+        value = args[++i];
+      } else {
+        usage("missing value for " + arg);
+        return;
+      }
       try {
-        if (arg.equals("--port") && i + 1 < args.length) {
-          port = Integer.parseInt(args[++i]);
-        } else if (arg.startsWith("--port=")) {
-          port = Integer.parseInt(arg.substring("--port=".length()));
-        } else if (arg.equals("--seed") && i + 1 < args.length) {
-          seed = Long.parseLong(args[++i]);
-        } else if (arg.startsWith("--seed=")) {
-          seed = Long.parseLong(arg.substring("--seed=".length()));
-        } else {
-          usage("unknown argument: " + arg);
-          return;
+        switch (name) {
+          case "--port":
+            port = Integer.parseInt(value);
+            break;
+          case "--seed":
+            seed = Long.parseLong(value);
+            break;
+          case "--script":
+            script = Path.of(value);
+            break;
+          default:
+            usage("unknown argument: " + arg);
+            return;
         }
       } catch (NumberFormatException e) {
         usage("not a number in: " + arg);
@@ -49,6 +68,16 @@ public final class LlmSimulatorMain {
       return;
     }
     LlmSimulator simulator = LlmSimulator.start(port, seed);
+    if (script != null) {
+      try {
+        int queued = simulator.loadScript(script);
+        System.out.println("llmtask simulator: " + queued + " scripted replies from " + script);
+      } catch (IllegalArgumentException | UncheckedIOException e) {
+        simulator.close();
+        usage(e.getMessage());
+        return;
+      }
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -67,7 +96,7 @@ public final class LlmSimulatorMain {
 
   private static void usage(String problem) {
     System.err.println(problem);
-    System.err.println("usage: LlmSimulatorMain [--port N] [--seed N]");
+    System.err.println("usage: LlmSimulatorMain [--port N] [--seed N] [--script FILE]");
     System.exit(2);
   }
 }

@@ -4,12 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * The OpenAI Chat Completions dialect ({@code POST /v1/chat/completions}): success bodies with
- * {@code choices[0].message}, error bodies {@code {"error":{"message","type","param","code"}}},
+ * {@code choices[0].message}, {@code chat.completion.chunk} streams, error bodies {@code {"error":{"message","type","param","code"}}},
  * and the {@code x-request-id} / {@code x-ratelimit-*} headers.
  */
 final class OpenAiWire implements ProviderWire {
@@ -40,9 +42,7 @@ final class OpenAiWire implements ProviderWire {
   @Override
   public WireResponse success(
       ReplyContext ctx, Outcome outcome, String text, SimulatedReply.Usage usage) {
-    int input = usage != null ? usage.inputTokens() : ctx.estimatedInputTokens();
-    int output = usage != null ? usage.outputTokens() : Math.max(1, text.length() / 4);
-    int cached = usage != null ? usage.cachedInputTokens() : 0;
+    SimulatedReply.Usage tokens = ctx.usage(text, usage);
 
     ObjectNode body = NODES.objectNode();
     body.put("id", "chatcmpl-" + ctx.randomId(29));
@@ -63,21 +63,99 @@ final class OpenAiWire implements ProviderWire {
     message.putArray("annotations");
     choice.putNull("logprobs");
     choice.put("finish_reason", outcome == Outcome.TRUNCATED ? "length" : "stop");
-    ObjectNode u = body.putObject("usage");
-    u.put("prompt_tokens", input);
-    u.put("completion_tokens", output);
-    u.put("total_tokens", input + output);
+    body.set("usage", usage(tokens));
+    body.put("service_tier", "default");
+    body.put("system_fingerprint", "fp_" + ctx.randomHex(10));
+    return WireResponse.json(200, headers(ctx, false, tokens.inputTokens()), body);
+  }
+
+  /**
+   * {@code data: {chunk}} events without {@code event:} lines: a first chunk with the role, one
+   * chunk per delta ({@code delta.content}, or {@code delta.refusal} for a refusal), a chunk with
+   * the {@code finish_reason}, the usage chunk ({@code "choices": []}) when the request asked for
+   * it with {@code stream_options.include_usage}, then {@code data: [DONE]}.
+   */
+  @Override
+  public EventStream stream(
+      ReplyContext ctx, Outcome outcome, String text, SimulatedReply.Usage usage, int chunkSize) {
+    SimulatedReply.Usage tokens = ctx.usage(text, usage);
+    boolean includeUsage = ctx.request().path("stream_options").path("include_usage").asBoolean();
+    ObjectNode template = NODES.objectNode();
+    template.put("id", "chatcmpl-" + ctx.randomId(29));
+    template.put("object", "chat.completion.chunk");
+    template.put("created", Instant.now().getEpochSecond());
+    template.put("model", ctx.model("gpt-4o-mini"));
+    template.put("service_tier", "default");
+    template.put("system_fingerprint", "fp_" + ctx.randomHex(10));
+    String field = outcome == Outcome.REFUSAL ? "refusal" : "content";
+
+    ObjectNode first = NODES.objectNode().put("role", "assistant");
+    if (outcome == Outcome.REFUSAL) {
+      first.putNull("content").put("refusal", "");
+    } else {
+      first.put("content", "").putNull("refusal");
+    }
+    List<String> opening = List.of(chunk(template, first, null, includeUsage));
+    List<String> deltas = new ArrayList<>();
+    for (String piece : ProviderWire.deltas(text, chunkSize)) {
+      deltas.add(chunk(template, NODES.objectNode().put(field, piece), null, includeUsage));
+    }
+    List<String> closing = new ArrayList<>();
+    String finish = outcome == Outcome.TRUNCATED ? "length" : "stop";
+    closing.add(chunk(template, NODES.objectNode(), finish, includeUsage));
+    if (includeUsage) {
+      ObjectNode usageChunk = template.deepCopy();
+      usageChunk.putArray("choices");
+      usageChunk.set("usage", usage(tokens));
+      closing.add(data(usageChunk));
+    }
+    closing.add("data: [DONE]\n\n");
+    return new EventStream(headers(ctx, false, tokens.inputTokens()), opening, deltas, closing);
+  }
+
+  /** A chunk with one choice; {@code "usage": null} on every chunk when usage was requested. */
+  private static String chunk(
+      ObjectNode template, ObjectNode delta, String finishReason, boolean includeUsage) {
+    ObjectNode chunk = template.deepCopy();
+    ObjectNode choice = chunk.putArray("choices").addObject();
+    choice.put("index", 0);
+    choice.set("delta", delta);
+    choice.putNull("logprobs");
+    if (finishReason == null) {
+      choice.putNull("finish_reason");
+    } else {
+      choice.put("finish_reason", finishReason);
+    }
+    if (includeUsage) {
+      chunk.putNull("usage");
+    }
+    return data(chunk);
+  }
+
+  /** {@code data: {"error":{…}}}: how an OpenAI stream reports a failure after the 200. */
+  @Override
+  public String streamError(ReplyContext ctx, String errorType) {
+    return data(errorBody(errorType, null, ProviderWire.streamErrorMessage(errorType)));
+  }
+
+  private static String data(JsonNode json) {
+    return "data: " + json + "\n\n";
+  }
+
+  private static ObjectNode usage(SimulatedReply.Usage tokens) {
+    ObjectNode u = NODES.objectNode();
+    u.put("prompt_tokens", tokens.inputTokens());
+    u.put("completion_tokens", tokens.outputTokens());
+    u.put("total_tokens", tokens.inputTokens() + tokens.outputTokens());
     ObjectNode promptDetails = u.putObject("prompt_tokens_details");
-    promptDetails.put("cached_tokens", cached);
+    promptDetails.put("cached_tokens", tokens.cachedInputTokens());
     promptDetails.put("audio_tokens", 0);
     ObjectNode completionDetails = u.putObject("completion_tokens_details");
     completionDetails.put("reasoning_tokens", 0);
     completionDetails.put("audio_tokens", 0);
     completionDetails.put("accepted_prediction_tokens", 0);
     completionDetails.put("rejected_prediction_tokens", 0);
-    body.put("service_tier", "default");
-    body.put("system_fingerprint", "fp_" + ctx.randomHex(10));
-    return WireResponse.json(200, headers(ctx, false, input), body);
+    return u;
   }
 
   @Override
@@ -195,6 +273,10 @@ final class OpenAiWire implements ProviderWire {
 
   private WireResponse errorResponse(
       ReplyContext ctx, int status, String type, String code, String message, boolean limited) {
+    return WireResponse.json(status, headers(ctx, limited, 0), errorBody(type, code, message));
+  }
+
+  private static ObjectNode errorBody(String type, String code, String message) {
     ObjectNode body = NODES.objectNode();
     ObjectNode error = body.putObject("error");
     error.put("message", message);
@@ -205,7 +287,7 @@ final class OpenAiWire implements ProviderWire {
     } else {
       error.put("code", code);
     }
-    return WireResponse.json(status, headers(ctx, limited, 0), body);
+    return body;
   }
 
   private static Map<String, String> headers(ReplyContext ctx, boolean limited, int tokens) {

@@ -1,15 +1,14 @@
 package dev.llmtask.testkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Random;
 
 /**
- * One provider's wire dialect: how to read a request and how to render every kind of response.
- *
- * <p>Extension point for streaming: a request with {@code "stream": true} is currently answered
- * with a 400 by {@link LlmSimulator}. SSE support would add a method here (e.g. {@code
- * stream(ReplyContext, Outcome, String, Usage, cutAfterChunks)}) producing the provider's event
- * sequence from the same outcome, and a branch in the simulator writing it with chunked encoding.
+ * One provider's wire dialect: how to read a request and how to render every kind of response,
+ * as one JSON body or as a stream of server-sent events.
  */
 interface ProviderWire {
 
@@ -19,6 +18,15 @@ interface ProviderWire {
     REFUSAL,
     TRUNCATED
   }
+
+  /**
+   * A streamed answer as ready-to-write SSE events (each ends with its blank line): the opening
+   * events, one event per content delta, and the closing events. A stream fault writes a prefix
+   * of this and breaks off; {@code headers} are the provider's response headers (without {@code
+   * content-type}).
+   */
+  record EventStream(
+      Map<String, String> headers, List<String> opening, List<String> deltas, List<String> closing) {}
 
   /** Per-request facts needed to render a response. */
   record ReplyContext(long index, JsonNode request, int requestChars, Random random) {
@@ -52,6 +60,13 @@ interface ProviderWire {
     int estimatedInputTokens() {
       return Math.max(1, requestChars / 4);
     }
+
+    /** {@code scripted} when not null, else the estimate: request chars / 4, answer chars / 4. */
+    SimulatedReply.Usage usage(String answer, SimulatedReply.Usage scripted) {
+      return scripted != null
+          ? scripted
+          : new SimulatedReply.Usage(estimatedInputTokens(), Math.max(1, answer.length() / 4), 0);
+    }
   }
 
   /** {@code "openai"} or {@code "anthropic"}. */
@@ -67,6 +82,16 @@ interface ProviderWire {
   WireResponse success(
       ReplyContext ctx, Outcome outcome, String text, SimulatedReply.Usage usage);
 
+  /**
+   * The events of a streamed 200 answer, with the text split into deltas of at most {@code
+   * chunkSize} characters. {@code usage} overrides the estimate when not null.
+   */
+  EventStream stream(
+      ReplyContext ctx, Outcome outcome, String text, SimulatedReply.Usage usage, int chunkSize);
+
+  /** The event that fails a stream midway on its HTTP 200 with an error of {@code errorType}. */
+  String streamError(ReplyContext ctx, String errorType);
+
   /** A provider-shaped error. */
   WireResponse error(ReplyContext ctx, SimulatedReply.ErrorSpec spec);
 
@@ -75,4 +100,32 @@ interface ProviderWire {
 
   /** The provider's 400 for a request it cannot process. */
   WireResponse badRequest(ReplyContext ctx, String message);
+
+  /** Splits {@code text} into pieces of at most {@code size} chars, never inside a surrogate pair. */
+  static List<String> deltas(String text, int size) {
+    List<String> pieces = new ArrayList<>();
+    int start = 0;
+    while (start < text.length()) {
+      int end = Math.min(text.length(), start + size);
+      if (end < text.length() && Character.isHighSurrogate(text.charAt(end - 1))) {
+        end += end - start > 1 ? -1 : 1;
+      }
+      pieces.add(text.substring(start, end));
+      start = end;
+    }
+    return pieces;
+  }
+
+  /** The message of a mid-stream error event, as the providers word them. */
+  static String streamErrorMessage(String errorType) {
+    switch (errorType) {
+      case "overloaded_error":
+        return "Overloaded";
+      case "api_error":
+      case "server_error":
+        return "Internal server error";
+      default:
+        return "The stream failed (" + errorType + ", simulated by llmtask-testkit).";
+    }
+  }
 }

@@ -56,6 +56,17 @@ public record RecordedRequest(
     return json == null ? null : json.deepCopy();
   }
 
+  /** Whether the request asked for a streamed answer ({@code "stream": true}). */
+  public boolean streamed() {
+    return json != null && json.path("stream").asBoolean(false);
+  }
+
+  /** The {@code model} the request named, or null. */
+  public String model() {
+    JsonNode model = json == null ? null : json.get("model");
+    return model != null && model.isTextual() ? model.asText() : null;
+  }
+
   /** The header's value (name case-insensitive), or null when absent. */
   public String header(String name) {
     return headers.get(name.toLowerCase(java.util.Locale.ROOT));

@@ -15,6 +15,12 @@ import java.util.Objects;
  * request (OpenAI Chat Completions or Anthropic Messages), so a test can script behaviour once and
  * run it against either adapter.
  *
+ * <p>Every answer also has a streaming form: when the request sets {@code "stream": true} the
+ * answer is sent as the provider's server-sent events, split into deltas of {@link
+ * #withChunkSize(int)} characters, and the stream faults ({@link #cutStream}, {@link
+ * #stalledStream}, {@link #streamError}) break such a stream on purpose. Error statuses are sent
+ * as plain HTTP errors before any event, as the real services do.
+ *
  * <p>Immutable and thread-safe; the {@code with…} methods return modified copies.
  *
  * <pre>{@code
@@ -42,7 +48,13 @@ public final class SimulatedReply {
     /** A 200 whose body is not JSON. */
     INVALID_JSON,
     /** A 200 that announces more body bytes than it sends, then closes the connection. */
-    TRUNCATED_BODY
+    TRUNCATED_BODY,
+    /** A stream that ends (connection closed) after some deltas, without its final events. */
+    CUT_STREAM,
+    /** A stream that goes silent after some deltas, then is closed. */
+    STALLED_STREAM,
+    /** A stream that carries an error event after some deltas. */
+    STREAM_ERROR
   }
 
   /** Which built-in error body to render; {@link #CUSTOM} uses the explicit fields. */
@@ -60,30 +72,59 @@ public final class SimulatedReply {
   /** Token counts written verbatim into the provider's usage fields. */
   record Usage(int inputTokens, int outputTokens, int cachedInputTokens) {}
 
+  /**
+   * Where and how a stream fault breaks the stream: after {@code afterDeltas} content deltas;
+   * {@code stall} for {@link Kind#STALLED_STREAM}, {@code errorType} for {@link
+   * Kind#STREAM_ERROR} (otherwise null).
+   */
+  record StreamFault(int afterDeltas, Duration stall, String errorType) {}
+
+  /** The default size of a streamed content delta, in characters. */
+  public static final int DEFAULT_CHUNK_SIZE = 16;
+
   private final Kind kind;
   private final String text;
   private final ErrorSpec error;
+  private final StreamFault streamFault;
   private final Duration delay;
   private final Map<String, String> headers;
   private final Usage usage;
+  private final int chunkSize;
+  private final Duration chunkDelay;
 
-  private SimulatedReply(
-      Kind kind,
-      String text,
-      ErrorSpec error,
-      Duration delay,
-      Map<String, String> headers,
-      Usage usage) {
+  private SimulatedReply(Kind kind, String text, ErrorSpec error, StreamFault streamFault) {
     this.kind = kind;
     this.text = text;
     this.error = error;
+    this.streamFault = streamFault;
+    this.delay = Duration.ZERO;
+    this.headers = Map.of();
+    this.usage = null;
+    this.chunkSize = DEFAULT_CHUNK_SIZE;
+    this.chunkDelay = Duration.ZERO;
+  }
+
+  /** A copy of {@code base} with other modifiers (what the reply does stays the same). */
+  private SimulatedReply(
+      SimulatedReply base,
+      Duration delay,
+      Map<String, String> headers,
+      Usage usage,
+      int chunkSize,
+      Duration chunkDelay) {
+    this.kind = base.kind;
+    this.text = base.text;
+    this.error = base.error;
+    this.streamFault = base.streamFault;
     this.delay = delay;
     this.headers = headers;
     this.usage = usage;
+    this.chunkSize = chunkSize;
+    this.chunkDelay = chunkDelay;
   }
 
   private static SimulatedReply of(Kind kind, String text, ErrorSpec error) {
-    return new SimulatedReply(kind, text, error, Duration.ZERO, Map.of(), null);
+    return new SimulatedReply(kind, text, error, null);
   }
 
   // ---- answers ------------------------------------------------------------------------------
@@ -202,10 +243,73 @@ public final class SimulatedReply {
 
   /**
    * A 200 whose {@code content-length} announces the full success body but only the first half is
-   * written before the connection is closed; the client fails while reading the body.
+   * written before the connection is closed; the client fails while reading the body. On a
+   * streaming request: the generated answer's stream is cut after half its deltas, as in {@link
+   * #cutStream}.
    */
   public static SimulatedReply truncatedBody() {
     return of(Kind.TRUNCATED_BODY, null, null);
+  }
+
+  // ---- stream faults ------------------------------------------------------------------------
+
+  /**
+   * A stream cut midway: the 200 headers, the opening events and the first {@code afterDeltas}
+   * content deltas of {@code outputJson} are sent, then the connection is closed without the final
+   * events (no {@code finish_reason}, usage chunk or {@code data: [DONE]} for OpenAI; no {@code
+   * content_block_stop}, {@code message_delta} or {@code message_stop} for Anthropic) and without
+   * ending the chunked body, 50 ms after the last event. With {@code afterDeltas} 0 only the
+   * opening events (OpenAI's role chunk; Anthropic's {@code message_start}, {@code
+   * content_block_start} and {@code ping}) arrive.
+   *
+   * <p>Stream faults need a streaming request; a request without {@code "stream": true} that
+   * meets one gets a 400 from the simulator saying so.
+   */
+  public static SimulatedReply cutStream(String outputJson, int afterDeltas) {
+    return streamFault(Kind.CUT_STREAM, outputJson, new StreamFault(checkDeltas(afterDeltas), null, null));
+  }
+
+  /**
+   * A stream that stalls: the first {@code afterDeltas} content deltas of {@code outputJson} are
+   * sent, then nothing at all for {@code stall} (use it to trip an idle timeout), then the
+   * connection is closed as in {@link #cutStream}. Just before closing, the simulator writes an
+   * SSE comment line (ignored by SSE parsers) to learn whether the client already went away; see
+   * {@link LlmSimulator#closedStreams()}.
+   */
+  public static SimulatedReply stalledStream(String outputJson, int afterDeltas, Duration stall) {
+    Objects.requireNonNull(stall, "stall");
+    if (stall.isNegative()) {
+      throw new IllegalArgumentException("stall must not be negative: " + stall);
+    }
+    return streamFault(
+        Kind.STALLED_STREAM, outputJson, new StreamFault(checkDeltas(afterDeltas), stall, null));
+  }
+
+  /**
+   * A stream that fails on the HTTP 200: after {@code afterDeltas} content deltas of {@code
+   * outputJson}, Anthropic sends {@code event: error} with {@code
+   * {"type":"error","error":{"type":errorType,"message":…}}} (e.g. {@code overloaded_error}, {@code
+   * api_error}); OpenAI sends {@code data: {"error":{"message","type":errorType,"param":null,
+   * "code":null}}}. The stream then ends without its final events.
+   */
+  public static SimulatedReply streamError(String outputJson, int afterDeltas, String errorType) {
+    Objects.requireNonNull(errorType, "errorType");
+    if (errorType.isBlank()) {
+      throw new IllegalArgumentException("errorType must not be blank");
+    }
+    return streamFault(
+        Kind.STREAM_ERROR, outputJson, new StreamFault(checkDeltas(afterDeltas), null, errorType));
+  }
+
+  private static SimulatedReply streamFault(Kind kind, String outputJson, StreamFault fault) {
+    return new SimulatedReply(kind, Objects.requireNonNull(outputJson, "outputJson"), null, fault);
+  }
+
+  private static int checkDeltas(int afterDeltas) {
+    if (afterDeltas < 0) {
+      throw new IllegalArgumentException("afterDeltas must not be negative: " + afterDeltas);
+    }
+    return afterDeltas;
   }
 
   // ---- modifiers ----------------------------------------------------------------------------
@@ -220,7 +324,7 @@ public final class SimulatedReply {
     if (delay.isNegative()) {
       throw new IllegalArgumentException("delay must not be negative: " + delay);
     }
-    return new SimulatedReply(kind, text, error, delay, headers, usage);
+    return new SimulatedReply(this, delay, headers, usage, chunkSize, chunkDelay);
   }
 
   /**
@@ -236,7 +340,8 @@ public final class SimulatedReply {
     }
     Map<String, String> copy = new LinkedHashMap<>(headers);
     copy.put(name.toLowerCase(Locale.ROOT), value);
-    return new SimulatedReply(kind, text, error, delay, Collections.unmodifiableMap(copy), usage);
+    return new SimulatedReply(
+        this, delay, Collections.unmodifiableMap(copy), usage, chunkSize, chunkDelay);
   }
 
   /**
@@ -250,8 +355,31 @@ public final class SimulatedReply {
     if (inputTokens < 0 || outputTokens < 0 || cachedInputTokens < 0) {
       throw new IllegalArgumentException("token counts must not be negative");
     }
-    return new SimulatedReply(
-        kind, text, error, delay, headers, new Usage(inputTokens, outputTokens, cachedInputTokens));
+    Usage counts = new Usage(inputTokens, outputTokens, cachedInputTokens);
+    return new SimulatedReply(this, delay, headers, counts, chunkSize, chunkDelay);
+  }
+
+  /**
+   * The size of each streamed content delta in characters (default {@value #DEFAULT_CHUNK_SIZE});
+   * only affects streaming requests. A delta never splits a surrogate pair.
+   */
+  public SimulatedReply withChunkSize(int chars) {
+    if (chars < 1) {
+      throw new IllegalArgumentException("chunk size must be at least 1, got " + chars);
+    }
+    return new SimulatedReply(this, delay, headers, usage, chars, chunkDelay);
+  }
+
+  /**
+   * A pause before each streamed event after the first (default none); only affects streaming
+   * requests. Use it to watch events arrive one by one, or to cancel a stream midway.
+   */
+  public SimulatedReply withChunkDelay(Duration pause) {
+    Objects.requireNonNull(pause, "pause");
+    if (pause.isNegative()) {
+      throw new IllegalArgumentException("chunk delay must not be negative: " + pause);
+    }
+    return new SimulatedReply(this, delay, headers, usage, chunkSize, pause);
   }
 
   // ---- package-private accessors for the simulator ------------------------------------------
@@ -280,6 +408,18 @@ public final class SimulatedReply {
     return usage;
   }
 
+  StreamFault streamFault() {
+    return streamFault;
+  }
+
+  int chunkSize() {
+    return chunkSize;
+  }
+
+  Duration chunkDelay() {
+    return chunkDelay;
+  }
+
   private static int checkStatus(int httpStatus) {
     if (httpStatus < 400 || httpStatus > 599) {
       throw new IllegalArgumentException("an error status must be 400..599, got " + httpStatus);
@@ -304,6 +444,12 @@ public final class SimulatedReply {
     }
     if (usage != null) {
       s.append(' ').append(usage);
+    }
+    if (streamFault != null) {
+      s.append(' ').append(streamFault);
+    }
+    if (chunkSize != DEFAULT_CHUNK_SIZE || !chunkDelay.isZero()) {
+      s.append(" chunks=").append(chunkSize).append('/').append(chunkDelay);
     }
     return s.append(']').toString();
   }

@@ -8,56 +8,103 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+/** Runs {@link LlmSimulatorMain} as a child JVM, the way a user runs it standalone. */
 class LlmSimulatorMainTest {
 
+  @TempDir Path dir;
+
   @Test
-  void runsStandaloneAndPrintsItsAddress() throws Exception {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process process =
-        new ProcessBuilder(
-                java,
-                "-cp",
-                System.getProperty("java.class.path"),
-                LlmSimulatorMain.class.getName(),
-                "--port",
-                "0")
-            .redirectErrorStream(true)
-            .start();
+  void runsStandaloneWithAScriptAndPrintsItsAddress() throws Exception {
+    Path script = dir.resolve("replies.json");
+    Files.writeString(
+        script,
+        """
+        {"replies": [
+          {"task": "decide_rotation", "status": 429, "headers": {"retry-after-ms": "200"}},
+          {"task": "decide_rotation",
+           "json": {"decision": "eligible", "rotation_window_days": 30, "source_line_ids": ["P-7"]}}
+        ]}
+        """);
+    Process process = start("--port", "0", "--script", script.toString());
     try {
       BufferedReader out =
           new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-      String firstLine = CompletableFuture.supplyAsync(() -> readLine(out)).get(20, TimeUnit.SECONDS);
+      String loaded = readLine(out);
+      String listening = readLine(out);
 
-      assertThat(firstLine).matches("llmtask simulator listening on http://127\\.0\\.0\\.1:\\d+");
-      URI base = URI.create(firstLine.substring(firstLine.indexOf("http://")));
-      HttpResponse<String> response =
-          TestHttp.send(
-              HttpRequest.newBuilder(URI.create(base + "/v1/messages"))
-                  .POST(
-                      HttpRequest.BodyPublishers.ofString(
-                          TestHttp.anthropicBody("decide_rotation", Schemas.ROTATION))));
-      assertThat(response.statusCode()).isEqualTo(200);
-      assertThat(TestHttp.json(response.body()).at("/content/0/name").asText())
-          .isEqualTo("decide_rotation");
+      assertThat(loaded).isEqualTo("llmtask simulator: 2 scripted replies from " + script);
+      assertThat(listening).matches("llmtask simulator listening on http://127\\.0\\.0\\.1:\\d+");
+      URI base = URI.create(listening.substring(listening.indexOf("http://")));
+      HttpResponse<String> first = post(base);
+      HttpResponse<String> second = post(base);
+      HttpResponse<String> third = post(base);
+
+      assertThat(first.statusCode()).isEqualTo(429);
+      assertThat(first.headers().firstValue("retry-after-ms")).hasValue("200");
+      assertThat(TestHttp.json(second.body()).at("/choices/0/message/content").asText())
+          .isEqualTo("{\"decision\":\"eligible\",\"rotation_window_days\":30,\"source_line_ids\":[\"P-7\"]}");
+      assertThat(third.statusCode()).as("then generated answers").isEqualTo(200);
       assertThat(process.isAlive()).isTrue();
     } finally {
-      process.destroy();
-      if (!process.waitFor(10, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-      }
+      stop(process);
     }
   }
 
-  private static String readLine(BufferedReader reader) {
+  @Test
+  void aBadScriptIsNamedAndExitsWith2() throws Exception {
+    Path script = dir.resolve("bad.json");
+    Files.writeString(script, "{\"replies\": [{\"json\": {}}, {\"stauts\": 429}]}");
+    Process process = start("--script", script.toString());
     try {
-      return reader.readLine();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      assertThat(process.waitFor(20, TimeUnit.SECONDS)).isTrue();
+      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+      assertThat(process.exitValue()).isEqualTo(2);
+      assertThat(output).contains("script replies[1]: unknown field \"stauts\"").contains("usage:");
+    } finally {
+      stop(process);
+    }
+  }
+
+  private static Process start(String... args) throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> command =
+        new java.util.ArrayList<>(
+            List.of(java, "-cp", System.getProperty("java.class.path"), LlmSimulatorMain.class.getName()));
+    command.addAll(List.of(args));
+    return new ProcessBuilder(command).redirectErrorStream(true).start();
+  }
+
+  private static HttpResponse<String> post(URI base) throws Exception {
+    return TestHttp.send(
+        HttpRequest.newBuilder(URI.create(base + "/v1/chat/completions"))
+            .POST(HttpRequest.BodyPublishers.ofString(TestHttp.openAiBody("decide_rotation", Schemas.ROTATION))));
+  }
+
+  private static String readLine(BufferedReader reader) throws Exception {
+    return CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return reader.readLine();
+              } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+            })
+        .get(20, TimeUnit.SECONDS);
+  }
+
+  private static void stop(Process process) throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(10, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
     }
   }
 }

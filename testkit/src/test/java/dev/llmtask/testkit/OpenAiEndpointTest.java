@@ -161,16 +161,6 @@ class OpenAiEndpointTest {
     assertError(broken, 400, "invalid_request_error", null);
   }
 
-  @Test
-  void streamingRequestsAreRefusedClearlyForNow() throws Exception {
-    String request = openAiBody("decide_rotation", Schemas.ROTATION).replaceFirst("\\{", "{\"stream\":true,");
-
-    HttpResponse<String> response = postOpenAi(sim, request);
-
-    assertError(response, 400, "invalid_request_error", null);
-    assertThat(json(response.body()).at("/error/message").asText()).contains("streaming");
-  }
-
   static void assertError(HttpResponse<String> response, int status, String type, String code) {
     assertThat(response.statusCode()).isEqualTo(status);
     JsonNode error = json(response.body()).get("error");
