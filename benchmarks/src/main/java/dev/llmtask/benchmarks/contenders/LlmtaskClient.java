@@ -1,0 +1,65 @@
+package dev.llmtask.benchmarks.contenders;
+
+import dev.llmtask.LlmRuntime;
+import dev.llmtask.LlmTasks;
+import dev.llmtask.RateCard;
+import dev.llmtask.benchmarks.rotation.RotationDecision;
+import dev.llmtask.benchmarks.rotation.RotationDesk;
+import dev.llmtask.benchmarks.rotation.Scenario;
+import dev.llmtask.provider.LlmProvider;
+import dev.llmtask.provider.openai.OpenAiProvider;
+import java.net.URI;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * llmtask as a user sets it up: the generated {@link RotationDesk} on a runtime with a provider, no
+ * rate card and a no-op telemetry sink. Every call runs the whole pipeline: deadline, retry policy,
+ * decode, Bean Validation, the {@code @Check} rule and one call record.
+ */
+public final class LlmtaskClient implements Contender {
+  private final RotationDesk desk;
+  private final boolean async;
+
+  private LlmtaskClient(LlmProvider provider, boolean async) {
+    LlmRuntime runtime = LlmRuntime.builder()
+        .provider(provider)
+        .rateCard(RateCard.none())
+        .telemetry(record -> { })
+        .build();
+    this.desk = LlmTasks.create(RotationDesk.class, runtime);
+    this.async = async;
+  }
+
+  /** The OpenAI provider pointed at {@code baseUrl}; {@code async} picks the task method returning a future. */
+  public static LlmtaskClient openAi(URI baseUrl, boolean async) {
+    return new LlmtaskClient(OpenAiProvider.builder().baseUrl(baseUrl).apiKey(HttpClients.API_KEY).build(), async);
+  }
+
+  /** Any provider, e.g. one answering from memory. */
+  public static LlmtaskClient with(LlmProvider provider) {
+    return new LlmtaskClient(provider, false);
+  }
+
+  @Override
+  public String name() {
+    return async ? "llmtask, CompletableFuture method" : "llmtask, blocking method";
+  }
+
+  @Override
+  public boolean async() {
+    return async;
+  }
+
+  @Override
+  public RotationDecision call() {
+    return async ? callAsync().join()
+        : desk.decideRotation(Scenario.QUESTION, Scenario.ACCOUNT_ID, Scenario.CREDENTIAL_AGE_DAYS,
+            Scenario.KEY_STALE, Scenario.POLICY, Scenario.TRACE_ID);
+  }
+
+  @Override
+  public CompletableFuture<RotationDecision> callAsync() {
+    return desk.decideRotationAsync(Scenario.QUESTION, Scenario.ACCOUNT_ID, Scenario.CREDENTIAL_AGE_DAYS,
+        Scenario.KEY_STALE, Scenario.POLICY, Scenario.TRACE_ID);
+  }
+}

@@ -1,0 +1,55 @@
+package dev.llmtask.benchmarks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.llmtask.benchmarks.Main.Plan;
+import dev.llmtask.benchmarks.Main.Section;
+import dev.llmtask.benchmarks.Table.Row;
+import java.util.EnumSet;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Runs every piece of the harness at a tiny size (no JMH) and checks the report: every contender row is
+ * there with positive figures. Says nothing about speed.
+ */
+class HarnessSmokeTest {
+
+  @Test
+  @Timeout(180) // a generous bound against a hang; a normal run takes well under a minute
+  void everyPieceProducesEveryRowWithPositiveNumbers() throws Exception {
+    List<Table> tables = Main.run(Plan.quick(), EnumSet.allOf(Section.class));
+
+    assertThat(tables).extracting(Table::title).hasSize(4).satisfiesExactly(
+        t -> assertThat(t).startsWith("Loopback"),
+        t -> assertThat(t).startsWith("In-process"),
+        t -> assertThat(t).startsWith("Start-up"),
+        t -> assertThat(t).startsWith("Annotation processor"));
+    assertThat(rowNames(tables.get(0))).containsExactly(
+        "raw HTTP exchange, no JSON (stub cost)", "hand-written HttpClient + Jackson (baseline)",
+        "llmtask, blocking method", "llmtask, CompletableFuture method", "LangChain4j AiServices + OpenAiChatModel");
+    assertThat(rowNames(tables.get(1))).containsExactly("hand-written: Jackson decode only (baseline)",
+        "llmtask, whole pipeline, in-memory provider", "LangChain4j AiServices, in-memory ChatModel");
+    assertThat(rowNames(tables.get(2))).containsExactly("hand-written HttpClient + Jackson (baseline)",
+        "llmtask, blocking method", "LangChain4j AiServices + OpenAiChatModel");
+    assertThat(rowNames(tables.get(3))).containsExactly("2 task interfaces");
+    for (Table table : tables) {
+      for (Row row : table.rows()) {
+        assertThat(row.values()).as(table.title() + " / " + row.name()).allSatisfy(v -> assertThat(v).isPositive());
+      }
+      assertThat(table.toMarkdown()).contains("| " + table.rows().get(0).name() + " |").doesNotContain("NaN");
+    }
+    // the hand-written baseline is every ratio's denominator: its ratio columns read exactly 1
+    Row loopbackBaseline = tables.get(0).rows().get(1);
+    for (int ratioColumn = 1; ratioColumn < loopbackBaseline.values().size(); ratioColumn += 2) {
+      assertThat(loopbackBaseline.values().get(ratioColumn)).isEqualTo(1.0);
+    }
+    assertThat(tables.get(1).rows().get(0).values().get(1)).isEqualTo(1.0);
+    assertThat(tables.get(2).rows().get(0).values().get(1)).isEqualTo(1.0);
+  }
+
+  private static List<String> rowNames(Table t) {
+    return t.rows().stream().map(Row::name).toList();
+  }
+}
