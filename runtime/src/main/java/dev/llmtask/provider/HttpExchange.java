@@ -1,6 +1,7 @@
 package dev.llmtask.provider;
 
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
@@ -10,7 +11,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
-import java.util.function.Function;
 
 /**
  * Sends one provider request and reads a bounded body. The returned future's {@code cancel}
@@ -23,25 +23,38 @@ public final class HttpExchange {
 
   private HttpExchange() {}
 
-  public static <R> CompletableFuture<R> send(HttpClient client, HttpRequest request,
-      Function<HttpResponse<byte[]>, R> reader) {
-    CompletableFuture<HttpResponse<byte[]>> http = client.sendAsync(request, info -> new BoundedBody(MAX_BODY_BYTES));
+  /** Reads a provider's answer: status, headers and the whole body. */
+  @FunctionalInterface
+  public interface Reader<R> {
+    R read(int status, HttpHeaders headers, byte[] body);
+  }
+
+  /**
+   * Sends the request; the future completes with what {@code reader} makes of the answer. The
+   * answer is read as soon as its body is complete, on the thread that received it: waiting for
+   * the future {@code sendAsync} returns would add a hand-off, because the JDK completes that one
+   * on the default async pool, which on a 2-core machine starts a new thread per response.
+   */
+  public static <R> CompletableFuture<R> send(HttpClient client, HttpRequest request, Reader<R> reader) {
     CompletableFuture<R> result = new CompletableFuture<>();
+    CompletableFuture<HttpResponse<Void>> http = client.sendAsync(request, info ->
+        HttpResponse.BodySubscribers.mapping(bodyOf(info), body -> {
+          try {
+            result.complete(reader.read(info.statusCode(), info.headers(), body));
+          } catch (RuntimeException e) {
+            result.completeExceptionally(e instanceof ProviderException ? e
+                : HttpFailures.unreadable(info.statusCode(), e.getClass().getSimpleName(), null));
+          }
+          return null;
+        }));
     http.whenComplete((response, failure) -> {
-      if (failure != null) {
+      if (failure != null && !result.isDone()) {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
         if (cause instanceof CancellationException) {
           result.cancel(false);
         } else {
           result.completeExceptionally(cause instanceof ProviderException ? cause : HttpFailures.transport(cause));
         }
-        return;
-      }
-      try {
-        result.complete(reader.apply(response));
-      } catch (RuntimeException e) {
-        result.completeExceptionally(e instanceof ProviderException ? e
-            : HttpFailures.unreadable(response.statusCode(), e.getClass().getSimpleName(), null));
       }
     });
     result.whenComplete((r, f) -> {
@@ -50,6 +63,36 @@ public final class HttpExchange {
       }
     });
     return result;
+  }
+
+  /**
+   * Sends the request and waits on the calling thread ({@link HttpClient#send}, the JDK's fastest
+   * path); an interrupt cancels the exchange and is rethrown.
+   */
+  public static <R> R sendBlocking(HttpClient client, HttpRequest request, Reader<R> reader) throws InterruptedException {
+    HttpResponse<byte[]> response;
+    try {
+      response = client.send(request, HttpExchange::bodyOf);
+    } catch (java.io.IOException e) {
+      throw e.getCause() instanceof ProviderException pe ? pe : HttpFailures.transport(e);
+    }
+    try {
+      return reader.read(response.statusCode(), response.headers(), response.body());
+    } catch (ProviderException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw HttpFailures.unreadable(response.statusCode(), e.getClass().getSimpleName(), null);
+    }
+  }
+
+  /**
+   * A body of announced, acceptable length goes to the JDK's own byte-array subscriber, which the
+   * client trusts to run on its selector thread (no hand-off to an executor per response); a body
+   * of unknown length (chunked) or above the limit gets the bounded collector.
+   */
+  private static HttpResponse.BodySubscriber<byte[]> bodyOf(HttpResponse.ResponseInfo info) {
+    long length = info.headers().firstValueAsLong("content-length").orElse(-1);
+    return length >= 0 && length <= MAX_BODY_BYTES ? HttpResponse.BodySubscribers.ofByteArray() : new BoundedBody(MAX_BODY_BYTES);
   }
 
   /** Collects the body up to a limit; past it the exchange fails with a classified error. */

@@ -25,6 +25,26 @@ public interface LlmProvider {
   CompletableFuture<ModelReply> send(ModelRequest request, Duration attemptTimeout);
 
   /**
+   * Sends one attempt and waits for it on the calling thread: what synchronous task calls use,
+   * since a blocking exchange avoids the thread hand-offs of an asynchronous one. The default
+   * waits for {@link #send}; HTTP providers override it with a blocking exchange.
+   *
+   * @throws ProviderException the classified failure
+   * @throws InterruptedException when the calling thread is interrupted; the exchange is cancelled
+   */
+  default ModelReply call(ModelRequest request, Duration attemptTimeout) throws InterruptedException {
+    CompletableFuture<ModelReply> reply = send(request, attemptTimeout);
+    try {
+      return reply.get();
+    } catch (InterruptedException e) {
+      reply.cancel(true);
+      throw e;
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw e.getCause() instanceof ProviderException pe ? pe : HttpFailures.transport(e.getCause());
+    }
+  }
+
+  /**
    * Sends one attempt as a stream: pieces of the answer go to {@code listener} as they arrive.
    * Providers that cannot stream keep this default, which fails with {@code BAD_REQUEST}.
    *

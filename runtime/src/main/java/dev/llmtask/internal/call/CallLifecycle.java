@@ -3,8 +3,6 @@ package dev.llmtask.internal.call;
 import dev.failsafe.Failsafe;
 import dev.failsafe.FailsafeExecutor;
 import dev.failsafe.RetryPolicy;
-import dev.failsafe.Timeout;
-import dev.failsafe.TimeoutExceededException;
 import dev.llmtask.CallRecord;
 import dev.llmtask.CallStatus;
 import dev.llmtask.LlmResult;
@@ -14,8 +12,12 @@ import dev.llmtask.codegen.TaskSpec;
 import dev.llmtask.internal.output.OutputValidator.Verdict;
 import dev.llmtask.provider.ModelReply;
 import dev.llmtask.provider.ModelReply.Usage;
+import dev.llmtask.provider.ModelRequest;
+import dev.llmtask.provider.ModelRequest.Repair;
 import dev.llmtask.provider.ProviderException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -37,6 +39,7 @@ abstract class CallLifecycle<T> {
   final long deadlineNanos;
   final CompletableFuture<LlmResult<T>> result = new CompletableFuture<>();
   final AtomicInteger attempts = new AtomicInteger();
+  private final List<Repair> repairs = new ArrayList<>(0);
   volatile Usage usage = Usage.NONE;
   private final AtomicBoolean finished = new AtomicBoolean();
   private volatile CallRecord terminal;
@@ -58,17 +61,17 @@ abstract class CallLifecycle<T> {
 
   /** The timeout of one attempt: the configured one, never past the deadline. */
   Duration attemptLimit(long remainingNanos) {
-    Duration remaining = Duration.ofNanos(remainingNanos);
+    Duration remaining = Duration.ofNanos(Math.max(remainingNanos, 1_000_000)); // the deadline task ends it anyway
     return policy.attemptTimeout().compareTo(remaining) < 0 ? policy.attemptTimeout() : remaining;
   }
 
   /**
-   * The policies of one model turn, outermost first: the remaining deadline, classified retries
-   * with full-jitter backoff (or the provider's retry-after), and the per-attempt timeout.
+   * Failsafe for one model turn: classified retries with full-jitter backoff (or the provider's
+   * retry-after), never past the deadline. Each attempt is bounded by the HTTP client's own request
+   * timeout, and the whole call by its deadline ({@link #startDeadline()}), so no timer is
+   * scheduled and cancelled per attempt.
    */
-  <R> FailsafeExecutor<R> turnPolicies(long remainingNanos) {
-    Timeout<R> overall = Timeout.<R>builder(Duration.ofNanos(remainingNanos)).withInterrupt().build();
-    Timeout<R> perAttempt = Timeout.<R>builder(attemptLimit(remainingNanos)).withInterrupt().build();
+  <R> FailsafeExecutor<R> turnPolicies() {
     RetryPolicy<R> retry = RetryPolicy.<R>builder()
         .handleIf(this::retryable)
         .withMaxRetries(policy.maxRetries())
@@ -79,7 +82,19 @@ abstract class CallLifecycle<T> {
           return wait.toNanos() < left ? wait : Duration.ofNanos(Math.max(0, left));
         })
         .build();
-    return Failsafe.with(overall, retry, perAttempt).with(executor.scheduler);
+    return Failsafe.with(retry).with(executor.failsafeScheduler);
+  }
+
+  /** From now on the call ends TIMEOUT when its deadline passes, whatever it is doing then. */
+  void startDeadline() {
+    executor.ticker.watch(this);
+  }
+
+  /** Called by the ticker about every 10 ms while the call is in flight. */
+  void onTick(long nowNanos) {
+    if (nowNanos - deadlineNanos >= 0) {
+      fail(CallStatus.TIMEOUT, timeoutReason(), null);
+    }
   }
 
   private boolean retryable(Throwable failure) {
@@ -88,11 +103,9 @@ abstract class CallLifecycle<T> {
       return false;
     }
     Throwable f = unwrap(failure);
-    if (f instanceof ProviderException pe) {
-      // a wait the provider demands that would pass the deadline ends the call now, with its status
-      return pe.retryable() && (pe.retryAfter() == null || pe.retryAfter().toNanos() < left);
-    }
-    return f instanceof TimeoutExceededException;
+    // a wait the provider demands that would pass the deadline ends the call now, with its status
+    return f instanceof ProviderException pe && pe.retryable()
+        && (pe.retryAfter() == null || pe.retryAfter().toNanos() < left);
   }
 
   /** Ends the call for a failed turn with the status the failure stands for. */
@@ -100,8 +113,6 @@ abstract class CallLifecycle<T> {
     Throwable f = unwrap(failure);
     if (f instanceof ProviderException pe) {
       fail(pe.status(), pe.getMessage(), pe);
-    } else if (f instanceof TimeoutExceededException) {
-      fail(CallStatus.TIMEOUT, timeoutReason(), null);
     } else if (f instanceof CancellationException) {
       cancelled();
     } else {
@@ -138,6 +149,37 @@ abstract class CallLifecycle<T> {
     }
   }
 
+  /** The request for the next model turn: the prompts and every re-ask so far. */
+  ModelRequest nextRequest() {
+    return new ModelRequest(spec.name(), policy.model(), inv.systemPrompt(), inv.userPrompt(), spec.schema(),
+        repairs, 0, executor.settings().maxOutputTokens());
+  }
+
+  /**
+   * Judges a turn's reply: ends the call (valid, refused, truncated, invalid with no re-ask left),
+   * or records the violations for a re-ask and returns true when another turn is due.
+   */
+  boolean reaskAfter(ModelReply reply, int round) {
+    if (failIfUnfinished(reply)) {
+      return false;
+    }
+    Verdict<T> verdict = verdictOn(reply);
+    if (verdict == null) {
+      return false;
+    }
+    if (verdict.valid()) {
+      succeed(verdict.value());
+      return false;
+    }
+    if (round >= policy.repairs()) {
+      String prefix = round == 0 ? "" : "still invalid after " + round + (round == 1 ? " re-ask: " : " re-asks: ");
+      fail(CallStatus.INVALID_OUTPUT, prefix + verdict.reason(), null);
+      return false;
+    }
+    repairs.add(new Repair(reply.output(), verdict.feedback()));
+    return true;
+  }
+
   void addUsage(Usage more) {
     synchronized (this) {
       usage = usage.plus(more);
@@ -169,6 +211,7 @@ abstract class CallLifecycle<T> {
     if (!finished.compareAndSet(false, true)) {
       return false;
     }
+    executor.ticker.forget(this);
     terminal = record(status, reason);
     executor.telemetry.deliver(terminal);
     onTerminal(status);

@@ -20,17 +20,15 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
 /**
  * One streamed task call. Opening the stream is retried like a plain call (nothing has reached the
- * caller yet); once events flow, a failure is final. A watchdog ends a stream that stalls longer
- * than the idle timeout, another one ends it at the deadline; the final answer is checked like a
- * plain call's, without re-asks.
+ * caller yet); once events flow, a failure is final. The runtime's ticker ends a stream that stalls
+ * longer than the idle timeout or outlives the deadline; the final answer is checked like a plain
+ * call's, without re-asks.
  */
 final class StreamRun<T> extends CallLifecycle<T> implements LlmStream<T>, ModelStreamListener {
   private final ReplayPublisher<StreamEvent<T>> events = new ReplayPublisher<>();
@@ -39,7 +37,6 @@ final class StreamRun<T> extends CallLifecycle<T> implements LlmStream<T>, Model
   private volatile ModelStream stream;
   private volatile CompletableFuture<ModelStream> opening;
   private volatile long lastActivityNanos = System.nanoTime();
-  private volatile ScheduledFuture<?> watchdog;
 
   StreamRun(TaskExecutor executor, TaskSpec<T> spec, Invocation<T> inv) {
     super(executor, spec, inv);
@@ -53,11 +50,12 @@ final class StreamRun<T> extends CallLifecycle<T> implements LlmStream<T>, Model
     }
     ModelRequest request = new ModelRequest(spec.name(), policy.model(), inv.systemPrompt(), inv.userPrompt(),
         spec.schema(), List.of(), 0, executor.settings().maxOutputTokens());
-    CompletableFuture<ModelStream> open = this.<ModelStream>turnPolicies(remainingNanos()).getStageAsync(ctx -> {
+    startDeadline();
+    CompletableFuture<ModelStream> open = this.<ModelStream>turnPolicies().getStageAsync(ctx -> {
       attempts.incrementAndGet();
       ModelStream s = executor.settings().provider().stream(request.withRetryCount(ctx.getAttemptCount()),
           attemptLimit(remainingNanos()), this);
-      ctx.onCancel(() -> executor.scheduler.execute(s::cancel)); // off Failsafe's thread, see CallRun
+      ctx.onCancel(s::cancel);
       return s.opened().thenApply(v -> s);
     });
     opening = open;
@@ -79,9 +77,6 @@ final class StreamRun<T> extends CallLifecycle<T> implements LlmStream<T>, Model
     }
     lastActivityNanos = System.nanoTime();
     events.publish(new StreamEvent.Started<>(), false);
-    long idle = executor.settings().streamIdleTimeout().toNanos();
-    long tick = Math.max(TimeUnit.MILLISECONDS.toNanos(10), idle / 4);
-    watchdog = executor.scheduler.scheduleAtFixedRate(this::watch, tick, tick, TimeUnit.NANOSECONDS);
     s.finished().whenComplete((reply, failure) -> {
       if (failure != null) {
         failWith(failure);
@@ -91,14 +86,13 @@ final class StreamRun<T> extends CallLifecycle<T> implements LlmStream<T>, Model
     });
   }
 
-  /** Ends a stream that went quiet for longer than the idle timeout, or outlived the deadline. */
-  private void watch() {
-    long now = System.nanoTime();
-    long idleMs = executor.settings().streamIdleTimeout().toMillis();
-    if (now - deadlineNanos >= 0) {
-      fail(CallStatus.TIMEOUT, "the stream did not complete within " + policy.timeout().toMillis() + " ms", null);
-    } else if (now - lastActivityNanos > executor.settings().streamIdleTimeout().toNanos()) {
-      fail(CallStatus.TIMEOUT, "the stream stalled: nothing arrived for " + idleMs + " ms", null);
+  /** Besides the deadline, ends an open stream that went quiet for longer than the idle timeout. */
+  @Override
+  void onTick(long now) {
+    super.onTick(now);
+    if (stream != null && now - lastActivityNanos > executor.settings().streamIdleTimeout().toNanos()) {
+      fail(CallStatus.TIMEOUT, "the stream stalled: nothing arrived for "
+          + executor.settings().streamIdleTimeout().toMillis() + " ms", null);
     }
   }
 
@@ -138,10 +132,6 @@ final class StreamRun<T> extends CallLifecycle<T> implements LlmStream<T>, Model
 
   @Override
   void onTerminal(CallStatus status) {
-    ScheduledFuture<?> w = watchdog;
-    if (w != null) {
-      w.cancel(false);
-    }
     if (status != CallStatus.OK) {
       ModelStream s = stream;
       if (s != null) {

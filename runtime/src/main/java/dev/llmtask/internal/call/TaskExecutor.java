@@ -11,15 +11,16 @@ import dev.llmtask.internal.telemetry.Fingerprints;
 import dev.llmtask.internal.telemetry.TelemetryDispatcher;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
- * Runs task calls. Every call is non-blocking ({@code HttpClient.sendAsync}, retries and timeouts
- * by Failsafe on a small scheduler); a synchronous call waits for it on the caller's thread and
- * cancels it if that thread is interrupted.
+ * Runs task calls: a synchronous call on the caller's thread with blocking exchanges
+ * ({@link SyncCall}), an async call without holding any thread while it waits ({@link CallRun}),
+ * a streamed call over server-sent events ({@link StreamRun}). All share the policies of
+ * {@link CallLifecycle}: Failsafe retries, the deadline, checks, re-asks and one record per call.
  */
 public final class TaskExecutor {
   private final RuntimeSettings settings;
@@ -29,6 +30,10 @@ public final class TaskExecutor {
   final Backoff backoff;
   /** Schedules retries, timeouts and stream watchdogs; never blocks, so two threads serve any number of calls. */
   final ScheduledExecutorService scheduler;
+  /** Failsafe's view of it: attempts due now run on the calling thread. */
+  final InlineFirstScheduler failsafeScheduler;
+  /** Watches the deadlines and stream idle timers of the calls in flight. */
+  final CallTicker ticker;
 
   public TaskExecutor(RuntimeSettings settings) {
     this.settings = settings;
@@ -36,11 +41,15 @@ public final class TaskExecutor {
     this.fingerprints = settings.fingerprintKey() == null ? null : new Fingerprints(settings.fingerprintKey());
     this.backoff = new Backoff(settings.backoffBase(), settings.backoffCap());
     AtomicInteger n = new AtomicInteger();
-    this.scheduler = Executors.newScheduledThreadPool(2, r -> {
+    ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(2, r -> {
       Thread t = new Thread(r, "llmtask-scheduler-" + n.incrementAndGet());
       t.setDaemon(true);
       return t;
     });
+    pool.setRemoveOnCancelPolicy(true); // a cancelled retry delay leaves the queue at once
+    this.scheduler = pool;
+    this.failsafeScheduler = new InlineFirstScheduler(pool);
+    this.ticker = new CallTicker(pool);
   }
 
   public RuntimeSettings settings() {
@@ -49,8 +58,7 @@ public final class TaskExecutor {
 
   /** Runs one call and waits for it; failures throw {@link LlmTaskException} with the caller's stack. */
   public <T> LlmResult<T> call(TaskSpec<T> spec, Invocation<T> invocation) {
-    CallRun<T> run = new CallRun<>(this, spec, invocation);
-    return await(run.start(), run::cancelled);
+    return new SyncCall<>(this, spec, invocation).run();
   }
 
   /**

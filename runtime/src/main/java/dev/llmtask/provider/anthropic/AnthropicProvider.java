@@ -72,7 +72,14 @@ public final class AnthropicProvider implements LlmProvider {
   public CompletableFuture<ModelReply> send(ModelRequest request, Duration attemptTimeout) {
     String tool = request.schema().name();
     return HttpExchange.send(client, request(body(request, false), attemptTimeout, "application/json"),
-        response -> read(response, tool));
+        (status, headers, body) -> read(status, headers, body, tool));
+  }
+
+  @Override
+  public ModelReply call(ModelRequest request, Duration attemptTimeout) throws InterruptedException {
+    String tool = request.schema().name();
+    return HttpExchange.sendBlocking(client, request(body(request, false), attemptTimeout, "application/json"),
+        (status, headers, body) -> read(status, headers, body, tool));
   }
 
   @Override
@@ -153,13 +160,12 @@ public final class AnthropicProvider implements LlmProvider {
     g.writeEndObject();
   }
 
-  static ModelReply read(HttpResponse<byte[]> response, String tool) {
-    int status = response.statusCode();
-    String requestId = response.headers().firstValue("request-id").orElse(null);
-    JsonNode body = parse(response.body());
+  static ModelReply read(int status, HttpHeaders headers, byte[] bytes, String tool) {
+    String requestId = headers.firstValue("request-id").orElse(null);
+    JsonNode body = parse(bytes);
     boolean errorBody = body != null && "error".equals(body.path("type").asText());
     if (status < 200 || status > 299 || errorBody) {
-      throw error(status < 200 || status > 299 ? status : 500, response.headers(), body, requestId);
+      throw error(status < 200 || status > 299 ? status : 500, headers, body, requestId);
     }
     if (body == null || !body.isObject()) {
       throw HttpFailures.unreadable(status, "not a JSON object", requestId);

@@ -76,6 +76,11 @@ public final class OpenAiProvider implements LlmProvider {
   }
 
   @Override
+  public ModelReply call(ModelRequest request, Duration attemptTimeout) throws InterruptedException {
+    return HttpExchange.sendBlocking(client, request(body(request, false), attemptTimeout, "application/json"), OpenAiProvider::read);
+  }
+
+  @Override
   public ModelStream stream(ModelRequest request, Duration attemptTimeout, ModelStreamListener listener) {
     return SseExchange.open(client, request(body(request, true), attemptTimeout, "text/event-stream"),
         new OpenAiStreamEvents(listener), (info, bytes) -> error(info.statusCode(), info.headers(), parse(bytes),
@@ -152,12 +157,11 @@ public final class OpenAiProvider implements LlmProvider {
     g.writeEndObject();
   }
 
-  static ModelReply read(HttpResponse<byte[]> response) {
-    int status = response.statusCode();
-    String requestId = response.headers().firstValue("x-request-id").orElse(null);
-    JsonNode body = parse(response.body());
+  static ModelReply read(int status, HttpHeaders headers, byte[] bytes) {
+    String requestId = headers.firstValue("x-request-id").orElse(null);
+    JsonNode body = parse(bytes);
     if (status < 200 || status > 299 || (body != null && body.hasNonNull("error"))) {
-      throw error(status < 200 || status > 299 ? status : 500, response.headers(), body, requestId);
+      throw error(status < 200 || status > 299 ? status : 500, headers, body, requestId);
     }
     if (body == null || !body.isObject()) {
       throw HttpFailures.unreadable(status, "not a JSON object", requestId);
