@@ -17,7 +17,7 @@ import java.util.concurrent.Flow;
  * cancels the HTTP exchange itself (a plain {@code thenApply} stage would not), and every failure
  * is classified as a {@link ProviderException}.
  */
-public final class HttpExchange {
+final class HttpExchange {
   /** The most a provider answer may hold; a hostile or broken server cannot exhaust memory. */
   public static final int MAX_BODY_BYTES = 16 * 1024 * 1024;
 

@@ -19,7 +19,7 @@ import java.util.function.BiFunction;
  * blocking a thread. An error status is read whole (bounded) and classified by the provider; a 2xx
  * stream is parsed line by line into events for the provider's {@link SseEvents}.
  */
-public final class SseExchange {
+final class SseExchange {
   /** The longest single SSE line accepted; longer means a broken or hostile server. */
   static final int MAX_LINE_CHARS = 1024 * 1024;
 

@@ -4,10 +4,10 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.llmtask.provider.HttpExchange;
 import dev.llmtask.provider.HttpFailures;
+import dev.llmtask.provider.HttpProvider;
 import dev.llmtask.provider.HttpProviderBuilder;
-import dev.llmtask.provider.LlmProvider;
+import dev.llmtask.provider.SseEvents;
 import dev.llmtask.provider.ModelReply;
 import dev.llmtask.provider.ModelReply.Finish;
 import dev.llmtask.provider.ModelReply.Usage;
@@ -15,9 +15,7 @@ import dev.llmtask.provider.ModelRequest;
 import dev.llmtask.provider.ModelRequest.Repair;
 import dev.llmtask.provider.ProviderException;
 import dev.llmtask.provider.ProviderSettings;
-import dev.llmtask.provider.ModelStream;
 import dev.llmtask.provider.ModelStreamListener;
-import dev.llmtask.provider.SseExchange;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -25,9 +23,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * Anthropic Messages ({@code POST {baseUrl}/v1/messages}) with structured output by a forced tool:
@@ -40,7 +35,7 @@ import java.util.concurrent.CompletableFuture;
  * The key is sent only in the {@code x-api-key} header; it never appears in {@link #toString()},
  * logs or exception messages.
  */
-public final class AnthropicProvider implements LlmProvider {
+public final class AnthropicProvider extends HttpProvider {
   /** The public Anthropic API. */
   public static final URI DEFAULT_BASE_URL = URI.create("https://api.anthropic.com");
   /** The API version header value this adapter speaks. */
@@ -49,14 +44,11 @@ public final class AnthropicProvider implements LlmProvider {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final JsonFactory FACTORY = JSON.getFactory();
 
-  private final URI endpoint;
   private final String apiKey;
-  private final HttpClient client;
 
   private AnthropicProvider(URI baseUrl, String key, HttpClient client) {
-    this.endpoint = ProviderSettings.endpoint(baseUrl, "v1/messages");
+    super(ProviderSettings.endpoint(baseUrl, "v1/messages"), client);
     this.apiKey = key;
-    this.client = client;
   }
 
   public static Builder builder() {
@@ -69,53 +61,31 @@ public final class AnthropicProvider implements LlmProvider {
   }
 
   @Override
-  public CompletableFuture<ModelReply> send(ModelRequest request, Duration attemptTimeout) {
-    String tool = request.schema().name();
-    return HttpExchange.send(client, request(body(request, false), attemptTimeout, "application/json"),
-        (status, headers, body) -> read(status, headers, body, tool));
-  }
-
-  @Override
-  public ModelReply call(ModelRequest request, Duration attemptTimeout) throws InterruptedException {
-    String tool = request.schema().name();
-    return HttpExchange.sendBlocking(client, request(body(request, false), attemptTimeout, "application/json"),
-        (status, headers, body) -> read(status, headers, body, tool));
-  }
-
-  @Override
-  public ModelStream stream(ModelRequest request, Duration attemptTimeout, ModelStreamListener listener) {
-    return SseExchange.open(client, request(body(request, true), attemptTimeout, "text/event-stream"),
-        new AnthropicStreamEvents(request.schema().name(), listener),
-        (info, bytes) -> error(info.statusCode(), info.headers(), parse(bytes), info.headers().firstValue("request-id").orElse(null)));
-  }
-
-  private HttpRequest request(byte[] body, Duration attemptTimeout, String accept) {
-    HttpRequest.Builder http = HttpRequest.newBuilder(endpoint)
-        .timeout(attemptTimeout)
-        .header("content-type", "application/json")
-        .header("accept", accept)
-        .header("anthropic-version", API_VERSION)
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+  protected void headers(HttpRequest.Builder http) {
+    http.header("anthropic-version", API_VERSION);
     if (apiKey != null) {
       http.header("x-api-key", apiKey);
     }
-    return http.build();
   }
 
-  static JsonNode parse(byte[] bytes) {
-    try {
-      return JSON.readTree(bytes);
-    } catch (IOException e) {
-      return null;
-    }
+  @Override
+  protected ModelReply read(ModelRequest request, int status, HttpHeaders headers, byte[] body) {
+    return read(status, headers, body, request.schema().name());
+  }
+
+  @Override
+  protected SseEvents streamEvents(ModelRequest request, ModelStreamListener listener) {
+    return new AnthropicStreamEvents(request.schema().name(), listener);
+  }
+
+  @Override
+  protected ProviderException streamError(int status, HttpHeaders headers, byte[] body) {
+    return error(status, headers, parseJson(body), headers.firstValue("request-id").orElse(null));
   }
 
   /** The request body; the schema is embedded as is as the forced tool's input schema. */
-  static byte[] body(ModelRequest r) {
-    return body(r, false);
-  }
-
-  static byte[] body(ModelRequest r, boolean stream) {
+  @Override
+  protected byte[] body(ModelRequest r, boolean stream) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(1024 + r.userPrompt().length() + r.schema().anthropic().length());
     try (JsonGenerator g = FACTORY.createGenerator(out)) {
       g.writeStartObject();
@@ -162,7 +132,7 @@ public final class AnthropicProvider implements LlmProvider {
 
   static ModelReply read(int status, HttpHeaders headers, byte[] bytes, String tool) {
     String requestId = headers.firstValue("request-id").orElse(null);
-    JsonNode body = parse(bytes);
+    JsonNode body = parseJson(bytes);
     boolean errorBody = body != null && "error".equals(body.path("type").asText());
     if (status < 200 || status > 299 || errorBody) {
       throw error(status < 200 || status > 299 ? status : 500, headers, body, requestId);
@@ -220,7 +190,7 @@ public final class AnthropicProvider implements LlmProvider {
 
   @Override
   public String toString() {
-    return "AnthropicProvider[endpoint=" + endpoint + ", apiKey=" + (apiKey == null ? "none" : "set") + "]";
+    return "AnthropicProvider[endpoint=" + endpoint() + ", apiKey=" + (apiKey == null ? "none" : "set") + "]";
   }
 
   /** Builder of {@link AnthropicProvider}: base URL (default {@code https://api.anthropic.com}), key, timeouts. */

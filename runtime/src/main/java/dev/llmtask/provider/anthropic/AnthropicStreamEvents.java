@@ -43,7 +43,7 @@ final class AnthropicStreamEvents implements SseEvents {
     if (event == null || "ping".equals(event)) {
       return false;
     }
-    JsonNode json = AnthropicProvider.parse(data.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    JsonNode json = dev.llmtask.provider.HttpProvider.parseJson(data.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     if (json == null) {
       throw HttpFailures.unreadable(200, "a stream event is not JSON", id);
     }

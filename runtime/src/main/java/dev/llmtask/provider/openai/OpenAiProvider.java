@@ -4,10 +4,10 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.llmtask.provider.HttpExchange;
 import dev.llmtask.provider.HttpFailures;
+import dev.llmtask.provider.HttpProvider;
 import dev.llmtask.provider.HttpProviderBuilder;
-import dev.llmtask.provider.LlmProvider;
+import dev.llmtask.provider.SseEvents;
 import dev.llmtask.provider.ModelReply;
 import dev.llmtask.provider.ModelReply.Finish;
 import dev.llmtask.provider.ModelReply.Usage;
@@ -15,9 +15,7 @@ import dev.llmtask.provider.ModelRequest;
 import dev.llmtask.provider.ModelRequest.Repair;
 import dev.llmtask.provider.ProviderException;
 import dev.llmtask.provider.ProviderSettings;
-import dev.llmtask.provider.ModelStream;
 import dev.llmtask.provider.ModelStreamListener;
-import dev.llmtask.provider.SseExchange;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -25,9 +23,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * OpenAI Chat Completions ({@code POST {baseUrl}/chat/completions}) with strict structured output
@@ -44,21 +39,18 @@ import java.util.concurrent.CompletableFuture;
  * The API key is sent only in the {@code Authorization} header; it never appears in
  * {@link #toString()}, logs or exception messages.
  */
-public final class OpenAiProvider implements LlmProvider {
+public final class OpenAiProvider extends HttpProvider {
   /** The public OpenAI API. */
   public static final URI DEFAULT_BASE_URL = URI.create("https://api.openai.com/v1");
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final JsonFactory FACTORY = JSON.getFactory();
 
-  private final URI endpoint;
   private final String authorization;
-  private final HttpClient client;
 
   private OpenAiProvider(URI baseUrl, String key, HttpClient client) {
-    this.endpoint = ProviderSettings.endpoint(baseUrl, "chat/completions");
+    super(ProviderSettings.endpoint(baseUrl, "chat/completions"), client);
     this.authorization = key == null ? null : "Bearer " + key;
-    this.client = client;
   }
 
   public static Builder builder() {
@@ -71,48 +63,30 @@ public final class OpenAiProvider implements LlmProvider {
   }
 
   @Override
-  public CompletableFuture<ModelReply> send(ModelRequest request, Duration attemptTimeout) {
-    return HttpExchange.send(client, request(body(request, false), attemptTimeout, "application/json"), OpenAiProvider::read);
-  }
-
-  @Override
-  public ModelReply call(ModelRequest request, Duration attemptTimeout) throws InterruptedException {
-    return HttpExchange.sendBlocking(client, request(body(request, false), attemptTimeout, "application/json"), OpenAiProvider::read);
-  }
-
-  @Override
-  public ModelStream stream(ModelRequest request, Duration attemptTimeout, ModelStreamListener listener) {
-    return SseExchange.open(client, request(body(request, true), attemptTimeout, "text/event-stream"),
-        new OpenAiStreamEvents(listener), (info, bytes) -> error(info.statusCode(), info.headers(), parse(bytes),
-            info.headers().firstValue("x-request-id").orElse(null)));
-  }
-
-  private HttpRequest request(byte[] body, Duration attemptTimeout, String accept) {
-    HttpRequest.Builder http = HttpRequest.newBuilder(endpoint)
-        .timeout(attemptTimeout)
-        .header("Content-Type", "application/json")
-        .header("Accept", accept)
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+  protected void headers(HttpRequest.Builder http) {
     if (authorization != null) {
       http.header("Authorization", authorization);
     }
-    return http.build();
   }
 
-  private static JsonNode parse(byte[] bytes) {
-    try {
-      return JSON.readTree(bytes);
-    } catch (IOException e) {
-      return null;
-    }
+  @Override
+  protected ModelReply read(ModelRequest request, int status, HttpHeaders headers, byte[] body) {
+    return read(status, headers, body);
+  }
+
+  @Override
+  protected SseEvents streamEvents(ModelRequest request, ModelStreamListener listener) {
+    return new OpenAiStreamEvents(listener);
+  }
+
+  @Override
+  protected ProviderException streamError(int status, HttpHeaders headers, byte[] body) {
+    return error(status, headers, parseJson(body), headers.firstValue("x-request-id").orElse(null));
   }
 
   /** The request body, written with Jackson's streaming generator; the schema is embedded as is. */
-  static byte[] body(ModelRequest r) {
-    return body(r, false);
-  }
-
-  static byte[] body(ModelRequest r, boolean stream) {
+  @Override
+  protected byte[] body(ModelRequest r, boolean stream) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(1024 + r.userPrompt().length() + r.schema().openAi().length());
     try (JsonGenerator g = FACTORY.createGenerator(out)) {
       g.writeStartObject();
@@ -159,7 +133,7 @@ public final class OpenAiProvider implements LlmProvider {
 
   static ModelReply read(int status, HttpHeaders headers, byte[] bytes) {
     String requestId = headers.firstValue("x-request-id").orElse(null);
-    JsonNode body = parse(bytes);
+    JsonNode body = parseJson(bytes);
     if (status < 200 || status > 299 || (body != null && body.hasNonNull("error"))) {
       throw error(status < 200 || status > 299 ? status : 500, headers, body, requestId);
     }
@@ -206,7 +180,7 @@ public final class OpenAiProvider implements LlmProvider {
 
   @Override
   public String toString() {
-    return "OpenAiProvider[endpoint=" + endpoint + ", apiKey=" + (authorization == null ? "none" : "set") + "]";
+    return "OpenAiProvider[endpoint=" + endpoint() + ", apiKey=" + (authorization == null ? "none" : "set") + "]";
   }
 
   /** Builder of {@link OpenAiProvider}: base URL (default {@code https://api.openai.com/v1}), key, timeouts. */
