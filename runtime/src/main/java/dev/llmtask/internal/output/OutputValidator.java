@@ -17,6 +17,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import org.hibernate.validator.messageinterpolation.ParameterMessageInterpolator;
 
 /**
@@ -27,11 +28,21 @@ import org.hibernate.validator.messageinterpolation.ParameterMessageInterpolator
  * answer, goes only to the provider) and {@code reason} for telemetry (no answer text).
  */
 public final class OutputValidator {
-  private final Validator validator;
+  /**
+   * Hibernate Validator takes 150–200 ms to bootstrap in a fresh JVM: build it on a background
+   * thread from the moment the runtime is built, so it overlaps the first exchange instead of
+   * delaying the first call by that much.
+   */
+  private final CompletableFuture<Validator> validator = CompletableFuture.supplyAsync(
+      OutputValidator::bootstrap, runnable -> {
+        Thread t = new Thread(runnable, "llmtask-validator-bootstrap");
+        t.setDaemon(true);
+        t.start();
+      });
 
-  public OutputValidator() {
+  private static Validator bootstrap() {
     // ParameterMessageInterpolator: standard messages without an expression-language dependency.
-    this.validator = Validation.byDefaultProvider().configure()
+    return Validation.byDefaultProvider().configure()
         .messageInterpolator(new ParameterMessageInterpolator())
         .buildValidatorFactory()
         .getValidator();
@@ -71,6 +82,7 @@ public final class OutputValidator {
   }
 
   private <T> List<String> beanViolations(T value) {
+    Validator validator = this.validator.join();
     Set<String> out = new TreeSet<>();
     if (value instanceof Collection<?> items) {
       int i = 0;
