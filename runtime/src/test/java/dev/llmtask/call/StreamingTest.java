@@ -162,6 +162,23 @@ class StreamingTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("providers")
+  void aStreamThatKeepsTalkingPastTheDeadlineEndsTimeout(String name, Function<LlmSimulator, LlmProvider> provider) {
+    sim.enqueue(SimulatedReply.json(VALID).withChunkSize(2).withChunkDelay(Duration.ofMillis(50)));
+    var invocation = RotationFixture.invocation("t")
+        .options(dev.llmtask.CallOptions.builder().timeout(Duration.ofMillis(600)).build());
+    long start = System.nanoTime();
+    LlmStream<RotationDecision> stream = ROTATION.stream(runtime(provider), invocation);
+
+    assertThatThrownBy(stream::await).isInstanceOfSatisfying(LlmTaskException.class, e -> {
+      assertThat(e.status()).isEqualTo(CallStatus.TIMEOUT);
+      assertThat(e.record().failureReason()).contains("within 600 ms").doesNotContain("stalled");
+    });
+    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isBetween(550L, 1500L);
+    assertThat(stream.state()).isEqualTo(LlmStream.State.FAILED);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("providers")
   void cancellingMidStreamClosesTheConnectionAndEndsCancelled(String name, Function<LlmSimulator, LlmProvider> provider) throws Exception {
     sim.enqueue(SimulatedReply.json(VALID).withChunkSize(4).withChunkDelay(Duration.ofMillis(100)));
     int closedBefore = sim.closedStreams();

@@ -225,6 +225,35 @@ class TaskCallOverLoopbackTest {
   }
 
   @Test
+  void interruptingTheCallingThreadCancelsTheCallAndKeepsTheInterrupt() throws Exception {
+    sim.enqueue(SimulatedReply.json(VALID).withDelay(Duration.ofSeconds(5)));
+    LlmRuntime rt = runtime().build();
+    java.util.concurrent.atomic.AtomicReference<Throwable> thrown = new java.util.concurrent.atomic.AtomicReference<>();
+    java.util.concurrent.atomic.AtomicBoolean stillInterrupted = new java.util.concurrent.atomic.AtomicBoolean();
+    Thread caller = new Thread(() -> {
+      try {
+        SPEC.call(rt, RotationFixture.invocation("trace_interrupted"));
+      } catch (Throwable t) {
+        thrown.set(t);
+        stillInterrupted.set(Thread.currentThread().isInterrupted());
+      }
+    });
+    caller.start();
+    long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(3);
+    while (sim.requests().isEmpty() && System.nanoTime() < until) {
+      Thread.sleep(5);
+    }
+    caller.interrupt();
+    caller.join(2000);
+
+    assertThat(caller.isAlive()).isFalse();
+    assertThat(thrown.get()).isInstanceOfSatisfying(LlmTaskException.class,
+        e -> assertThat(e.status()).isEqualTo(CallStatus.CANCELLED));
+    assertThat(stillInterrupted.get()).as("the caller's own interrupt is kept").isTrue();
+    assertThat(records).singleElement().extracting(CallRecord::status).isEqualTo(CallStatus.CANCELLED);
+  }
+
+  @Test
   void aTimedOutAttemptIsRetriedWhenTheDeadlineAllows() {
     sim.enqueue(SimulatedReply.json(VALID).withDelay(Duration.ofSeconds(3))).enqueue(SimulatedReply.json(VALID));
     CallOptions opts = CallOptions.builder().timeout(Duration.ofSeconds(3)).attemptTimeout(Duration.ofMillis(300)).build();
