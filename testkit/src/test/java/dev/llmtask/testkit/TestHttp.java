@@ -18,7 +18,7 @@ final class TestHttp {
   static final HttpClient CLIENT =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   static final String OPENAI_KEY = "sk-test-DO-NOT-LEAK-1234567890";
-  static final String ANTHROPIC_KEY = "sk-ant-test-DO-NOT-LEAK-0987654321";
+  static final String ANTHROPIC_KEY = "ant-test-key-DO-NOT-LEAK-0987654321";
 
   private TestHttp() {}
 
