@@ -9,8 +9,6 @@ import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Flow;
 
 /**
  * Sends one provider request and reads a bounded body. The returned future's {@code cancel}
@@ -96,26 +94,13 @@ final class HttpExchange {
   }
 
   /** Collects the body up to a limit; past it the exchange fails with a classified error. */
-  static final class BoundedBody implements HttpResponse.BodySubscriber<byte[]> {
+  static final class BoundedBody extends EagerBodySubscriber<byte[]> {
     private final int limit;
-    private final CompletableFuture<byte[]> body = new CompletableFuture<>();
     private byte[] buf = new byte[8192];
     private int size;
-    private Flow.Subscription subscription;
 
     BoundedBody(int limit) {
       this.limit = limit;
-    }
-
-    @Override
-    public CompletionStage<byte[]> getBody() {
-      return body;
-    }
-
-    @Override
-    public void onSubscribe(Flow.Subscription s) {
-      this.subscription = s;
-      s.request(Long.MAX_VALUE);
     }
 
     @Override
@@ -123,7 +108,7 @@ final class HttpExchange {
       for (ByteBuffer b : items) {
         int n = b.remaining();
         if (size + n > limit) {
-          subscription.cancel();
+          stopReading();
           body.completeExceptionally(HttpFailures.unreadable(200, "the body exceeds " + limit + " bytes", null));
           return;
         }
@@ -133,11 +118,6 @@ final class HttpExchange {
         b.get(buf, size, n);
         size += n;
       }
-    }
-
-    @Override
-    public void onError(Throwable t) {
-      body.completeExceptionally(t);
     }
 
     @Override

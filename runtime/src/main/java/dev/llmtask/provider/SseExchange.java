@@ -1,7 +1,6 @@
 package dev.llmtask.provider;
 
 import java.net.http.HttpClient;
-import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
@@ -10,8 +9,6 @@ import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Flow;
 import java.util.function.BiFunction;
 
 /**
@@ -48,7 +45,7 @@ final class SseExchange {
         return HttpResponse.BodySubscribers.mapping(body, bytes -> (Void) null);
       }
       opened.complete(null);
-      EventSubscriber subscriber = new EventSubscriber(events, finished, info.headers());
+      EventSubscriber subscriber = new EventSubscriber(events, finished);
       live[0] = subscriber;
       return subscriber;
     });
@@ -87,40 +84,24 @@ final class SseExchange {
   }
 
   /** Splits the body into lines and lines into events; hands each event to the provider's reader. */
-  private static final class EventSubscriber implements HttpResponse.BodySubscriber<Void> {
+  private static final class EventSubscriber extends EagerBodySubscriber<Void> {
     private final SseEvents events;
     private final CompletableFuture<ModelReply> finished;
-    private final CompletableFuture<Void> body = new CompletableFuture<>();
     private final StringBuilder line = new StringBuilder(256);
     private final StringBuilder data = new StringBuilder(256);
     private final java.nio.charset.CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder();
     private final java.nio.CharBuffer chars = java.nio.CharBuffer.allocate(8192);
     private String event;
     private boolean sawCr;
-    private volatile Flow.Subscription subscription;
 
-    EventSubscriber(SseEvents events, CompletableFuture<ModelReply> finished, HttpHeaders headers) {
+    EventSubscriber(SseEvents events, CompletableFuture<ModelReply> finished) {
       this.events = events;
       this.finished = finished;
     }
 
     void cancel() {
-      Flow.Subscription s = subscription;
-      if (s != null) {
-        s.cancel();
-      }
+      stopReading();
       body.complete(null);
-    }
-
-    @Override
-    public CompletionStage<Void> getBody() {
-      return body;
-    }
-
-    @Override
-    public void onSubscribe(Flow.Subscription s) {
-      this.subscription = s;
-      s.request(Long.MAX_VALUE);
     }
 
     @Override
@@ -191,11 +172,6 @@ final class SseExchange {
         }
       }
       line.setLength(0);
-    }
-
-    @Override
-    public void onError(Throwable t) {
-      body.completeExceptionally(t);
     }
 
     @Override
