@@ -22,6 +22,7 @@ import java.util.UUID;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -216,6 +217,25 @@ abstract class CallLifecycle<T> {
     executor.telemetry.deliver(terminal);
     onTerminal(status);
     return true;
+  }
+
+  /**
+   * Waits for the call's result on the caller's thread. An interrupt cancels the call (and stays
+   * set); a failure is rethrown as a fresh {@link LlmTaskException}, so its stack trace shows the
+   * caller rather than an HTTP thread.
+   */
+  LlmResult<T> awaitResult() {
+    try {
+      return result.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new LlmTaskException(cancelled());
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof LlmTaskException failed) {
+        throw new LlmTaskException(failed.record(), failed.getCause());
+      }
+      throw new IllegalStateException("a task call failed unexpectedly", e.getCause());
+    }
   }
 
   boolean ended() {

@@ -236,7 +236,7 @@ final class StreamRun<T> extends CallLifecycle<T> implements LlmStream<T>, Model
 
   @Override
   public T await() {
-    return TaskExecutor.await(result, this::cancelled).value();
+    return awaitResult().value();
   }
 
   @Override

@@ -3,13 +3,11 @@ package dev.llmtask.internal.call;
 import dev.failsafe.FailsafeException;
 import dev.llmtask.CallStatus;
 import dev.llmtask.LlmResult;
-import dev.llmtask.LlmTaskException;
 import dev.llmtask.codegen.Invocation;
 import dev.llmtask.codegen.TaskSpec;
 import dev.llmtask.provider.ModelReply;
 import dev.llmtask.provider.ModelRequest;
 import dev.llmtask.provider.ProviderException;
-import java.util.concurrent.CompletionException;
 
 /**
  * One synchronous task call, run on the caller's thread with blocking exchanges
@@ -47,12 +45,7 @@ final class SyncCall<T> extends CallLifecycle<T> {
         }
       }
     }
-    try {
-      return result.join();
-    } catch (CompletionException e) {
-      LlmTaskException failed = (LlmTaskException) e.getCause();
-      throw new LlmTaskException(failed.record(), failed.getCause());
-    }
+    return awaitResult(); // already complete here
   }
 
   /** One model turn with its retries; null when the call ended instead. */

@@ -1,20 +1,16 @@
 package dev.llmtask.internal.call;
 
-import dev.llmtask.CallRecord;
 import dev.llmtask.LlmResult;
 import dev.llmtask.LlmStream;
-import dev.llmtask.LlmTaskException;
 import dev.llmtask.codegen.Invocation;
 import dev.llmtask.codegen.TaskSpec;
 import dev.llmtask.internal.output.OutputValidator;
 import dev.llmtask.internal.telemetry.Fingerprints;
 import dev.llmtask.internal.telemetry.TelemetryDispatcher;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
 
 /**
  * Runs task calls: a synchronous call on the caller's thread with blocking exchanges
@@ -56,13 +52,13 @@ public final class TaskExecutor {
     return settings;
   }
 
-  /** Runs one call and waits for it; failures throw {@link LlmTaskException} with the caller's stack. */
+  /** Runs one call and waits for it; failures throw {@link dev.llmtask.LlmTaskException} with the caller's stack. */
   public <T> LlmResult<T> call(TaskSpec<T> spec, Invocation<T> invocation) {
     return new SyncCall<>(this, spec, invocation).run();
   }
 
   /**
-   * Runs one call without blocking. The future fails with {@link LlmTaskException}; cancelling it
+   * Runs one call without blocking. The future fails with {@link dev.llmtask.LlmTaskException}; cancelling it
    * cancels the HTTP exchange and records the call {@link dev.llmtask.CallStatus#CANCELLED}.
    */
   public <T> CompletableFuture<LlmResult<T>> callAsync(TaskSpec<T> spec, Invocation<T> invocation) {
@@ -72,23 +68,5 @@ public final class TaskExecutor {
   /** Starts a streamed call. */
   public <T> LlmStream<T> stream(TaskSpec<T> spec, Invocation<T> invocation) {
     return new StreamRun<>(this, spec, invocation).start();
-  }
-
-  /**
-   * Waits for a call's result on the caller's thread. An interrupt cancels the call; a failure is
-   * rethrown as a fresh {@link LlmTaskException}, so its stack trace shows the caller.
-   */
-  static <T> LlmResult<T> await(CompletableFuture<LlmResult<T>> future, Supplier<CallRecord> cancel) {
-    try {
-      return future.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new LlmTaskException(cancel.get());
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof LlmTaskException failed) {
-        throw new LlmTaskException(failed.record(), failed.getCause());
-      }
-      throw new IllegalStateException("a task call failed unexpectedly", e.getCause());
-    }
   }
 }
