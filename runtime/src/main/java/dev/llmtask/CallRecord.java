@@ -1,6 +1,8 @@
 package dev.llmtask;
 
 import java.math.BigDecimal;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -9,8 +11,8 @@ import java.util.Objects;
  *
  * @param traceId the caller's trace id ({@link TraceId}) or a generated one
  * @param task the task name, e.g. {@code decide_rotation}
- * @param provider the provider name, e.g. {@code openai}
- * @param model the model asked
+ * @param provider the provider that answered (the last attempt's), e.g. {@code openai}
+ * @param model the model that answered (the last attempt's)
  * @param promptVersion the declared prompt version, e.g. {@code rotation_decision@2}
  * @param status how the call ended
  * @param attempts HTTP requests made to the provider, retries and re-asks included
@@ -22,6 +24,9 @@ import java.util.Objects;
  * @param failureReason why the call failed, without customer text; {@code null} when {@link CallStatus#OK}
  * @param inputFingerprint first 12 hex chars of HMAC-SHA256 over the user prompt, only when a key is configured
  * @param idempotencyKey the caller's idempotency key ({@link IdempotencyKey}), or {@code null}
+ * @param requestId the provider's request id of the last answer received, or {@code null}
+ * @param attemptDetails one entry per provider attempt, in order
+ * @param attributes string attributes set by links (e.g. {@code cache=hit}), in the order first set
  */
 public record CallRecord(
     String traceId,
@@ -38,12 +43,44 @@ public record CallRecord(
     BigDecimal costUsd,
     String failureReason,
     String inputFingerprint,
-    String idempotencyKey) {
+    String idempotencyKey,
+    String requestId,
+    List<Attempt> attemptDetails,
+    Map<String, String> attributes) {
 
   public CallRecord {
     Objects.requireNonNull(task, "task");
     Objects.requireNonNull(status, "status");
     Objects.requireNonNull(costUsd, "costUsd");
+    attemptDetails = attemptDetails == null ? List.of() : List.copyOf(attemptDetails);
+    attributes = attributes == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(attributes));
+  }
+
+  /** A record without a request id, attempt entries or attributes. */
+  public CallRecord(String traceId, String task, String provider, String model, String promptVersion,
+      CallStatus status, int attempts, long latencyMs, long inputTokens, long outputTokens, long cachedInputTokens,
+      BigDecimal costUsd, String failureReason, String inputFingerprint, String idempotencyKey) {
+    this(traceId, task, provider, model, promptVersion, status, attempts, latencyMs, inputTokens, outputTokens,
+        cachedInputTokens, costUsd, failureReason, inputFingerprint, idempotencyKey, null, List.of(), Map.of());
+  }
+
+  /**
+   * One provider attempt of a call.
+   *
+   * @param provider the provider asked
+   * @param model the model asked
+   * @param outcome how the attempt ended: {@code OK} when an answer arrived (even one the checks then
+   *     rejected: see the call's status), else the failure's status
+   * @param latencyMs the attempt's wall-clock time
+   * @param inputTokens input tokens of this attempt
+   * @param outputTokens output tokens of this attempt
+   * @param requestId the provider's request id, or {@code null}
+   */
+  public record Attempt(String provider, String model, CallStatus outcome, long latencyMs, long inputTokens,
+      long outputTokens, String requestId) {
+    public Attempt {
+      Objects.requireNonNull(outcome, "outcome");
+    }
   }
 
   /** True when the call returned a valid answer. */
@@ -75,6 +112,10 @@ public record CallRecord(
     if (idempotencyKey != null) {
       b.append(" idempotency_key=").append(idempotencyKey);
     }
+    if (requestId != null) {
+      b.append(" request_id=").append(requestId);
+    }
+    attributes.forEach((k, v) -> b.append(" attr.").append(k).append('=').append(v));
     if (failureReason != null) {
       b.append(" failure_reason=\"").append(failureReason.replace("\"", "'")).append('"');
     }

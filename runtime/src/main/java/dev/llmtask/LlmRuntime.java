@@ -1,18 +1,21 @@
 package dev.llmtask;
 
 import dev.llmtask.internal.RuntimeAccess;
-import dev.llmtask.internal.call.RuntimeSettings;
-import dev.llmtask.internal.call.TaskExecutor;
+import dev.llmtask.internal.pipeline.Pipeline;
+import dev.llmtask.internal.pipeline.RuntimeSettings;
 import dev.llmtask.provider.LlmProvider;
 import dev.llmtask.provider.ProviderSettings;
 import dev.llmtask.provider.anthropic.AnthropicProvider;
 import dev.llmtask.provider.openai.OpenAiProvider;
+import dev.llmtask.spi.CallInterceptor;
+import dev.llmtask.spi.ExchangeInterceptor;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -36,16 +39,19 @@ import java.util.Objects;
  */
 public final class LlmRuntime {
   static {
-    RuntimeAccess.install(runtime -> runtime.executor);
+    RuntimeAccess.install(runtime -> runtime.pipeline);
   }
 
-  private final TaskExecutor executor;
+  private final Pipeline pipeline;
 
   private LlmRuntime(Builder b) {
-    this.executor = new TaskExecutor(new RuntimeSettings(
-        b.provider, b.defaultModel, b.defaultTimeout, b.attemptTimeout, b.defaultMaxRetries, b.defaultRepairs,
-        b.backoffBase, b.backoffCap, b.maxOutputTokens, b.streamIdleTimeout, Map.copyOf(b.taskOptions), b.rateCard,
-        List.copyOf(b.sinks), b.fingerprintKey));
+    Map<String, LlmProvider> providers = new LinkedHashMap<>(b.namedProviders);
+    providers.putIfAbsent(b.provider.name(), b.provider);
+    this.pipeline = new Pipeline(new RuntimeSettings(
+        b.provider, Map.copyOf(providers), b.defaultModel, b.defaultTimeout, b.attemptTimeout, b.defaultMaxRetries,
+        b.defaultRepairs, b.backoffBase, b.backoffCap, b.maxOutputTokens, b.streamIdleTimeout, Map.copyOf(b.taskOptions),
+        b.rateCard, List.copyOf(b.sinks), b.fingerprintKey, List.copyOf(b.callInterceptors),
+        List.copyOf(b.exchangeInterceptors)));
   }
 
   public static Builder builder() {
@@ -62,7 +68,7 @@ public final class LlmRuntime {
 
   /** The provider this runtime calls. */
   public LlmProvider provider() {
-    return executor.settings().provider();
+    return pipeline.settings().provider();
   }
 
   @Override
@@ -86,6 +92,9 @@ public final class LlmRuntime {
     private RateCard rateCard = RateCard.none();
     private final List<TelemetrySink> sinks = new ArrayList<>();
     private byte[] fingerprintKey;
+    private final Map<String, LlmProvider> namedProviders = new LinkedHashMap<>();
+    private final List<CallInterceptor> callInterceptors = new ArrayList<>();
+    private final List<ExchangeInterceptor> exchangeInterceptors = new ArrayList<>();
 
     private Builder() {}
 
@@ -142,6 +151,35 @@ public final class LlmRuntime {
     /** The provider to call (required). */
     public Builder provider(LlmProvider provider) {
       this.provider = Objects.requireNonNull(provider, "provider");
+      return this;
+    }
+
+    /**
+     * Registers a further provider under {@code name}, for links that route a call to it with
+     * {@link dev.llmtask.spi.TaskCall#withProvider(String)} (a fallback). Calls go to the provider
+     * set with {@link #provider(LlmProvider)} unless a link routes them.
+     */
+    public Builder provider(String name, LlmProvider provider) {
+      namedProviders.put(Policies.notBlank(name, "provider name"), Objects.requireNonNull(provider, "provider"));
+      return this;
+    }
+
+    /**
+     * Adds a link around every task call, around all its retries and re-asks; links run in the
+     * order added, the first outermost, inside the link that records the call and keeps its
+     * deadline. See {@link CallInterceptor}.
+     */
+    public Builder intercept(CallInterceptor interceptor) {
+      callInterceptors.add(Objects.requireNonNull(interceptor, "interceptor"));
+      return this;
+    }
+
+    /**
+     * Adds a link around every provider attempt (each retry and re-ask); links run in the order
+     * added, the first outermost, inside the retry policy. See {@link ExchangeInterceptor}.
+     */
+    public Builder interceptExchanges(ExchangeInterceptor interceptor) {
+      exchangeInterceptors.add(Objects.requireNonNull(interceptor, "interceptor"));
       return this;
     }
 

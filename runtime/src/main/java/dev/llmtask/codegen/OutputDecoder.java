@@ -17,6 +17,14 @@ public interface OutputDecoder<T> {
 
   T decode(JsonParser parser) throws IOException;
 
+  /**
+   * For a text answer wrapped as {@code {"<property>": "…"}}, the property, so that a stream can show
+   * the text itself as it arrives; {@code null} for every other answer.
+   */
+  default String textProperty() {
+    return null;
+  }
+
   /** Decodes the root object as {@code type} (a record). */
   static <T> OutputDecoder<T> of(Class<T> type) {
     return JsonDecoders.root(type);

@@ -20,8 +20,8 @@ import java.util.List;
  * schema the model was given forbids them.
  */
 public final class JsonDecoders {
-  /** The one strict mapper; thread-safe once configured. */
-  public static final ObjectMapper MAPPER = JsonMapper.builder()
+  /** The one strict mapper; thread-safe once configured, and never handed out so that nobody can reconfigure it. */
+  private static final ObjectMapper MAPPER = JsonMapper.builder()
       .addModule(new Jdk8Module())
       .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
       .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
@@ -32,6 +32,11 @@ public final class JsonDecoders {
       .build();
 
   private JsonDecoders() {}
+
+  /** A parser over an answer's text, for a decoder. */
+  public static JsonParser parser(String answer) throws IOException {
+    return MAPPER.createParser(answer);
+  }
 
   public static <T> OutputDecoder<T> root(Class<T> type) {
     ObjectReader reader = MAPPER.readerFor(type);
@@ -44,10 +49,15 @@ public final class JsonDecoders {
   }
 
   /** A text answer wrapped as {@code {"<property>": "…"}}: streams show its text rather than its JSON. */
-  public record TextDecoder<T>(OutputDecoder<T> inner, String property) implements OutputDecoder<T> {
+  private record TextDecoder<T>(OutputDecoder<T> inner, String property) implements OutputDecoder<T> {
     @Override
     public T decode(JsonParser parser) throws IOException {
       return inner.decode(parser);
+    }
+
+    @Override
+    public String textProperty() {
+      return property;
     }
   }
 

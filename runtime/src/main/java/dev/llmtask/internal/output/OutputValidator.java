@@ -60,7 +60,7 @@ public final class OutputValidator {
       return invalid("the answer is empty", "the answer is empty");
     }
     T value;
-    try (JsonParser parser = JsonDecoders.MAPPER.createParser(answer)) {
+    try (JsonParser parser = JsonDecoders.parser(answer)) {
       value = decoder.decode(parser);
     } catch (JsonProcessingException e) {
       return invalid(describeForModel(e), describeSafely(e));

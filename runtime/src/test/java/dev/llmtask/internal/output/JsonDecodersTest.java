@@ -16,7 +16,7 @@ class JsonDecodersTest {
   record Tag(String name) {}
 
   private static <T> T decode(OutputDecoder<T> decoder, String json) throws IOException {
-    try (JsonParser p = JsonDecoders.MAPPER.createParser(json)) {
+    try (JsonParser p = JsonDecoders.parser(json)) {
       return decoder.decode(p);
     }
   }

@@ -1,4 +1,4 @@
-package dev.llmtask.internal.call;
+package dev.llmtask.internal.pipeline;
 
 import java.util.ArrayList;
 import java.util.List;

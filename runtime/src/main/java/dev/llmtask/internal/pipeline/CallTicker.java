@@ -1,4 +1,4 @@
-package dev.llmtask.internal.call;
+package dev.llmtask.internal.pipeline;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class CallTicker {
   static final long TICK_MS = 10;
 
-  private final Set<CallLifecycle<?>> active = ConcurrentHashMap.newKeySet();
+  private final Set<CallState<?>> active = ConcurrentHashMap.newKeySet();
   private final ScheduledExecutorService scheduler;
   private final AtomicBoolean ticking = new AtomicBoolean();
 
@@ -24,12 +24,12 @@ final class CallTicker {
     this.scheduler = scheduler;
   }
 
-  void watch(CallLifecycle<?> call) {
+  void watch(CallState<?> call) {
     active.add(call);
     startIfIdle();
   }
 
-  void forget(CallLifecycle<?> call) {
+  void forget(CallState<?> call) {
     active.remove(call);
   }
 
@@ -41,7 +41,7 @@ final class CallTicker {
 
   private void tick() {
     long now = System.nanoTime();
-    for (CallLifecycle<?> call : active) {
+    for (CallState<?> call : active) {
       try {
         call.onTick(now);
       } catch (RuntimeException e) {

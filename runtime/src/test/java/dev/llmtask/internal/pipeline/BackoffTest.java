@@ -1,4 +1,4 @@
-package dev.llmtask.internal.call;
+package dev.llmtask.internal.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.llmtask.internal.call;
+package dev.llmtask.internal.pipeline;
 
 import dev.llmtask.CallOptions;
 import dev.llmtask.codegen.TaskSpec;
