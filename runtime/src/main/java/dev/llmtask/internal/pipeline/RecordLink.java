@@ -65,13 +65,15 @@ final class RecordLink implements CallInterceptor {
       state.interruptOwnerIfBlocked();
       state.runEarlyEndActions();
     }
-    if (state.front != null) {
-      state.front.ended(status);
+    LlmResult<T> ok = status == CallStatus.OK ? new LlmResult<>((T) value, record) : null;
+    LlmTaskException failed = ok != null ? null : new LlmTaskException(record, status == CallStatus.CANCELLED ? null : cause);
+    if (state.front != null) { // the terminal event comes before anyone waiting on the result wakes
+      state.front.ended(status, ok, failed);
     }
-    if (status == CallStatus.OK) {
-      state.result.complete(new LlmResult<>((T) value, record));
+    if (ok != null) {
+      state.result.complete(ok);
     } else {
-      state.result.completeExceptionally(new LlmTaskException(record, status == CallStatus.CANCELLED ? null : cause));
+      state.result.completeExceptionally(failed);
     }
     return true;
   }

@@ -35,7 +35,6 @@ final class StreamFront<T> implements LlmStream<T>, ModelStreamListener {
     this.state = state;
     String property = state.spec.decoder().textProperty();
     this.text = property == null ? null : new WrappedTextDeltas(property);
-    state.result.whenComplete(this::terminal);
   }
 
   /** The provider accepted the request: the stream begins. */
@@ -70,23 +69,20 @@ final class StreamFront<T> implements LlmStream<T>, ModelStreamListener {
     }
   }
 
-  /** The call ended with {@code status}; called before its result completes. */
-  void ended(CallStatus status) {
+  /** The call ended with {@code status}; called once, before its result completes. */
+  synchronized void ended(CallStatus status, LlmResult<T> value, LlmTaskException failure) {
     phase = switch (status) {
       case OK -> State.COMPLETED;
       case CANCELLED -> State.CANCELLED;
       default -> State.FAILED;
     };
-  }
-
-  private synchronized void terminal(LlmResult<T> value, Throwable failure) {
     if (value != null) {
       startOnce(); // an answer from a link (a cache hit) had no stream: still Started first
       events.publish(new StreamEvent.Completed<>(value), true);
     } else if (phase == State.CANCELLED) {
       events.publish(new StreamEvent.Cancelled<>(state.terminal), true);
     } else {
-      events.publish(new StreamEvent.Failed<>((LlmTaskException) Pipeline.unwrap(failure)), true);
+      events.publish(new StreamEvent.Failed<>(failure), true);
     }
   }
 
