@@ -40,7 +40,15 @@ public final class JsonDecoders {
 
   public static <T> OutputDecoder<T> root(Class<T> type) {
     ObjectReader reader = MAPPER.readerFor(type);
-    return parser -> reader.readValue(parser);
+    return new Validated<>(parser -> reader.readValue(parser), type);
+  }
+
+  /** A decoder of records whose Bean Validation metadata the validator can prepare ahead of the first check. */
+  record Validated<T>(OutputDecoder<T> inner, Class<?> validatedType) implements OutputDecoder<T> {
+    @Override
+    public T decode(JsonParser parser) throws IOException {
+      return inner.decode(parser);
+    }
   }
 
   public static <T> OutputDecoder<T> property(Class<T> type, String property) {
@@ -62,7 +70,8 @@ public final class JsonDecoders {
   }
 
   public static <T> OutputDecoder<List<T>> list(Class<T> elementType, String property) {
-    return wrappedIn(MAPPER.getTypeFactory().constructCollectionType(List.class, elementType), property);
+    return new Validated<>(wrappedIn(MAPPER.getTypeFactory().constructCollectionType(List.class, elementType), property),
+        elementType);
   }
 
   /** Reads {@code {"<property>": <value>}} and nothing else. */

@@ -40,6 +40,21 @@ public final class OutputValidator {
         t.start();
       });
 
+  private final Set<Class<?>> prepared = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  /**
+   * Hibernate Validator reads a type's constraints on its first {@code validate} (about 100 ms in a
+   * fresh JVM): for the first call of a task, read them on a background thread while the call's
+   * exchange is in flight. Later calls find the type prepared and do nothing.
+   */
+  public void prepare(OutputDecoder<?> decoder) {
+    if (decoder instanceof JsonDecoders.Validated<?> v && prepared.add(v.validatedType())) {
+      Thread t = new Thread(() -> validator.join().getConstraintsForClass(v.validatedType()), "llmtask-validator-prepare");
+      t.setDaemon(true);
+      t.start();
+    }
+  }
+
   private static Validator bootstrap() {
     // ParameterMessageInterpolator: standard messages without an expression-language dependency.
     return Validation.byDefaultProvider().configure()

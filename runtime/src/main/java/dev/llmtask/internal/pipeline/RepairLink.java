@@ -42,6 +42,7 @@ final class RepairLink implements CallInterceptor {
     if (call.model() == null) {
       return CompletableFuture.completedFuture(Outcome.failed(CallStatus.BAD_REQUEST, NO_MODEL));
     }
+    validator.prepare(state.spec.decoder()); // overlaps the first check's set-up with the exchange
     int maxRepairs = state.mode == Mode.STREAM ? 0 : state.policy.repairs();
     return turns(state, call, new ArrayList<>(0), 0, maxRepairs);
   }
