@@ -1,16 +1,12 @@
 package dev.llmtask;
 
 import dev.llmtask.internal.RuntimeAccess;
+import dev.llmtask.internal.env.EnvironmentProviders;
 import dev.llmtask.internal.pipeline.Pipeline;
 import dev.llmtask.internal.pipeline.RuntimeSettings;
 import dev.llmtask.provider.LlmProvider;
-import dev.llmtask.provider.ProviderSettings;
-import dev.llmtask.provider.anthropic.AnthropicProvider;
-import dev.llmtask.provider.openai.OpenAiProvider;
 import dev.llmtask.spi.CallInterceptor;
 import dev.llmtask.spi.ExchangeInterceptor;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -106,41 +102,7 @@ public final class LlmRuntime {
      */
     public Builder environment(Map<String, String> env) {
       Objects.requireNonNull(env, "env");
-      String name = env.getOrDefault("LLM_PROVIDER", "openai").strip().toLowerCase(java.util.Locale.ROOT);
-      URI base = null;
-      String url = env.get("LLM_BASE_URL");
-      if (url != null && !url.isBlank()) {
-        try {
-          base = ProviderSettings.baseUrl(new URI(url.strip()));
-        } catch (URISyntaxException | IllegalArgumentException e) {
-          throw new IllegalStateException("LLM_BASE_URL must be an http or https URL, was " + url);
-        }
-      }
-      switch (name) {
-        case "openai" -> {
-          OpenAiProvider.Builder p = OpenAiProvider.builder();
-          String key = ProviderSettings.apiKeyFromEnvironment(env, "LLM_API_KEY", "OPENAI_API_KEY");
-          if (key != null) {
-            p.apiKey(key);
-          }
-          if (base != null) {
-            p.baseUrl(base);
-          }
-          provider(p.build());
-        }
-        case "anthropic" -> {
-          AnthropicProvider.Builder p = AnthropicProvider.builder();
-          String key = ProviderSettings.apiKeyFromEnvironment(env, "LLM_API_KEY", "ANTHROPIC_API_KEY");
-          if (key != null) {
-            p.apiKey(key);
-          }
-          if (base != null) {
-            p.baseUrl(base);
-          }
-          provider(p.build());
-        }
-        default -> throw new IllegalStateException("LLM_PROVIDER must be openai or anthropic, was " + name);
-      }
+      provider(EnvironmentProviders.fromEnvironment(env));
       String model = env.get("LLM_MODEL");
       if (model != null && !model.isBlank()) {
         defaultModel(model.strip());

@@ -43,8 +43,13 @@ public final class JsonDecoders {
     return new Validated<>(parser -> reader.readValue(parser), type);
   }
 
+  /** The record type whose Bean Validation constraints {@code decoder}'s answers are checked against, or {@code null}. */
+  public static Class<?> validatedType(OutputDecoder<?> decoder) {
+    return decoder instanceof Validated<?> v ? v.validatedType() : null;
+  }
+
   /** A decoder of records whose Bean Validation metadata the validator can prepare ahead of the first check. */
-  record Validated<T>(OutputDecoder<T> inner, Class<?> validatedType) implements OutputDecoder<T> {
+  private record Validated<T>(OutputDecoder<T> inner, Class<?> validatedType) implements OutputDecoder<T> {
     @Override
     public T decode(JsonParser parser) throws IOException {
       return inner.decode(parser);

@@ -62,6 +62,8 @@ final class CallState<T> implements Deadline {
   // streamed calls
   StreamFront<T> front;
   volatile boolean streamOpened;
+  /** The provider's end of stream arrived: from then on only the answer check runs, which cannot stall. */
+  volatile boolean streamEnded;
   volatile long lastActivityNanos = startNanos;
 
   CallState(Pipeline pipeline, TaskSpec<T> spec, Invocation<T> inv, Mode mode) {
@@ -109,7 +111,7 @@ final class CallState<T> implements Deadline {
   void onTick(long nowNanos) {
     if (nowNanos - deadlineNanos >= 0) {
       fail(CallStatus.TIMEOUT, timeoutReason(), null);
-    } else if (streamOpened && nowNanos - lastActivityNanos > pipeline.settings.streamIdleTimeout().toNanos()) {
+    } else if (streamOpened && !streamEnded && nowNanos - lastActivityNanos > pipeline.settings.streamIdleTimeout().toNanos()) {
       fail(CallStatus.TIMEOUT, "the stream stalled: nothing arrived for "
           + pipeline.settings.streamIdleTimeout().toMillis() + " ms", null);
     }

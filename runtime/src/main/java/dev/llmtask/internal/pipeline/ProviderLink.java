@@ -96,6 +96,7 @@ final class ProviderLink implements ExchangeInterceptor {
       state.streamOpened = true;
       state.front.opened();
       stream.finished().whenComplete((r, f) -> {
+        state.streamEnded = true;
         settle(state, entry, r, f);
         if (f != null) {
           reply.completeExceptionally(f);

@@ -5,8 +5,6 @@ import dev.llmtask.CallStatus;
 import dev.llmtask.LlmResult;
 import dev.llmtask.LlmTaskException;
 import dev.llmtask.RateCard;
-import dev.llmtask.internal.telemetry.Fingerprints;
-import dev.llmtask.internal.telemetry.TelemetryDispatcher;
 import dev.llmtask.provider.ModelReply.Usage;
 import dev.llmtask.spi.CallInterceptor;
 import dev.llmtask.spi.Outcome;

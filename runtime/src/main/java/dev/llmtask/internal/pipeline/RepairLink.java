@@ -1,8 +1,7 @@
 package dev.llmtask.internal.pipeline;
 
 import dev.llmtask.CallStatus;
-import dev.llmtask.internal.output.OutputValidator;
-import dev.llmtask.internal.output.OutputValidator.Verdict;
+import dev.llmtask.internal.pipeline.OutputValidator.Verdict;
 import dev.llmtask.provider.ModelReply;
 import dev.llmtask.provider.ModelRequest;
 import dev.llmtask.provider.ModelRequest.Repair;

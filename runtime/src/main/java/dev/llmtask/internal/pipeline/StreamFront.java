@@ -5,7 +5,6 @@ import dev.llmtask.LlmResult;
 import dev.llmtask.LlmStream;
 import dev.llmtask.LlmTaskException;
 import dev.llmtask.StreamEvent;
-import dev.llmtask.internal.output.WrappedTextDeltas;
 import dev.llmtask.provider.ModelStreamListener;
 import java.util.Spliterator;
 import java.util.Spliterators;

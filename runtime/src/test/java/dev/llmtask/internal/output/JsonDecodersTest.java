@@ -48,15 +48,4 @@ class JsonDecodersTest {
     assertThatThrownBy(() -> decode(tag, "{}")).isInstanceOf(MismatchedInputException.class);
     assertThatThrownBy(() -> decode(tag, "{\"name\":\"a\"} trailing")).isInstanceOf(IOException.class);
   }
-
-  @Test
-  void wrappedTextDeltasUnescapeAcrossPieceBoundaries() {
-    WrappedTextDeltas d = new WrappedTextDeltas("value");
-    String json = "{\"value\":\"Line 1\\nQuote \\\"x\\\" \\u00e9 \\ud83d\\ude00 end\"}";
-    StringBuilder out = new StringBuilder();
-    for (int i = 0; i < json.length(); i += 3) {
-      out.append(d.feed(json.substring(i, Math.min(json.length(), i + 3))));
-    }
-    assertThat(out.toString()).isEqualTo("Line 1\nQuote \"x\" é 😀 end");
-  }
 }

@@ -1,4 +1,4 @@
-package dev.llmtask.internal.telemetry;
+package dev.llmtask.internal.pipeline;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -7,10 +7,10 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /** HMAC-SHA256 fingerprints of inputs: correlate equal inputs without storing them. Never a plain hash. */
-public final class Fingerprints {
+final class Fingerprints {
   private final ThreadLocal<Mac> mac;
 
-  public Fingerprints(byte[] key) {
+  Fingerprints(byte[] key) {
     SecretKeySpec spec = new SecretKeySpec(key.clone(), "HmacSHA256");
     this.mac = ThreadLocal.withInitial(() -> {
       try {
@@ -24,7 +24,7 @@ public final class Fingerprints {
   }
 
   /** First 12 hex chars of HMAC-SHA256(key, text). */
-  public String of(String text) {
+  String of(String text) {
     byte[] digest = mac.get().doFinal(text.getBytes(StandardCharsets.UTF_8));
     return HexFormat.of().formatHex(digest, 0, 6);
   }

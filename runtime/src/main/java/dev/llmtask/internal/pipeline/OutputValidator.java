@@ -1,4 +1,4 @@
-package dev.llmtask.internal.output;
+package dev.llmtask.internal.pipeline;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import dev.llmtask.codegen.Invocation.NamedCheck;
 import dev.llmtask.codegen.OutputDecoder;
+import dev.llmtask.internal.output.JsonDecoders;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validation;
 import jakarta.validation.Validator;
@@ -27,7 +28,7 @@ import org.hibernate.validator.messageinterpolation.ParameterMessageInterpolator
  * <p>Each failure carries two texts: {@code feedback} for the re-ask (may quote the model's own
  * answer, goes only to the provider) and {@code reason} for telemetry (no answer text).
  */
-public final class OutputValidator {
+final class OutputValidator {
   /**
    * Hibernate Validator takes 150–200 ms to bootstrap in a fresh JVM: build it on a background
    * thread from the moment the runtime is built, so it overlaps the first exchange instead of
@@ -47,9 +48,10 @@ public final class OutputValidator {
    * fresh JVM): for the first call of a task, read them on a background thread while the call's
    * exchange is in flight. Later calls find the type prepared and do nothing.
    */
-  public void prepare(OutputDecoder<?> decoder) {
-    if (decoder instanceof JsonDecoders.Validated<?> v && prepared.add(v.validatedType())) {
-      Thread t = new Thread(() -> validator.join().getConstraintsForClass(v.validatedType()), "llmtask-validator-prepare");
+  void prepare(OutputDecoder<?> decoder) {
+    Class<?> type = JsonDecoders.validatedType(decoder);
+    if (type != null && prepared.add(type)) {
+      Thread t = new Thread(() -> validator.join().getConstraintsForClass(type), "llmtask-validator-prepare");
       t.setDaemon(true);
       t.start();
     }
@@ -64,13 +66,13 @@ public final class OutputValidator {
   }
 
   /** The verdict on one answer. */
-  public record Verdict<T>(T value, List<String> violations, String feedback, String reason) {
+  record Verdict<T>(T value, List<String> violations, String feedback, String reason) {
     public boolean valid() {
       return violations.isEmpty();
     }
   }
 
-  public <T> Verdict<T> check(String answer, OutputDecoder<T> decoder, List<NamedCheck<T>> checks) {
+  <T> Verdict<T> check(String answer, OutputDecoder<T> decoder, List<NamedCheck<T>> checks) {
     if (answer == null || answer.isBlank()) {
       return invalid("the answer is empty", "the answer is empty");
     }

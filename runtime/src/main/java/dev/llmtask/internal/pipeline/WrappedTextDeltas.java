@@ -1,4 +1,4 @@
-package dev.llmtask.internal.output;
+package dev.llmtask.internal.pipeline;
 
 /**
  * Turns the streamed JSON of a text answer, {@code {"value":"Dear customer,\n…"}}, into the text
@@ -6,7 +6,7 @@ package dev.llmtask.internal.output;
  * back until complete. Anything unexpected stops the extraction; the final answer is still
  * decoded and validated whole.
  */
-public final class WrappedTextDeltas {
+final class WrappedTextDeltas {
   private enum State { BEFORE_VALUE, IN_VALUE, ESCAPE, UNICODE, AFTER_VALUE }
 
   private final String openingKey;
@@ -15,12 +15,12 @@ public final class WrappedTextDeltas {
   private final StringBuilder unicode = new StringBuilder(4);
   private char pendingHighSurrogate;
 
-  public WrappedTextDeltas(String property) {
+  WrappedTextDeltas(String property) {
     this.openingKey = "\"" + property + "\"";
   }
 
   /** The text that {@code jsonPiece} adds; empty when it adds none (yet). */
-  public String feed(String jsonPiece) {
+  String feed(String jsonPiece) {
     StringBuilder out = new StringBuilder(jsonPiece.length());
     for (int i = 0; i < jsonPiece.length(); i++) {
       char c = jsonPiece.charAt(i);

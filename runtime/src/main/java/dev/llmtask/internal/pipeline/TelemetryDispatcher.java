@@ -1,4 +1,4 @@
-package dev.llmtask.internal.telemetry;
+package dev.llmtask.internal.pipeline;
 
 import dev.llmtask.CallRecord;
 import dev.llmtask.TelemetrySink;
@@ -7,16 +7,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Delivers each record to every sink; a failing sink is logged and never breaks the call. */
-public final class TelemetryDispatcher {
+final class TelemetryDispatcher {
   private static final Logger LOG = LoggerFactory.getLogger(TelemetryDispatcher.class);
 
   private final List<TelemetrySink> sinks;
 
-  public TelemetryDispatcher(List<TelemetrySink> sinks) {
+  TelemetryDispatcher(List<TelemetrySink> sinks) {
     this.sinks = List.copyOf(sinks);
   }
 
-  public void deliver(CallRecord record) {
+  void deliver(CallRecord record) {
     for (TelemetrySink sink : sinks) {
       try {
         sink.accept(record);
