@@ -53,7 +53,8 @@ public record CallRecord(
     Objects.requireNonNull(status, "status");
     Objects.requireNonNull(costUsd, "costUsd");
     attemptDetails = attemptDetails == null ? List.of() : List.copyOf(attemptDetails);
-    attributes = attributes == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(attributes));
+    attributes = attributes == null || attributes.isEmpty() ? Map.of()
+        : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(attributes));
   }
 
   /** A record without a request id, attempt entries or attributes. */

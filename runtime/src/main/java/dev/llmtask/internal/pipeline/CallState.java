@@ -263,13 +263,9 @@ final class CallState<T> implements Deadline {
     return lastRequestId;
   }
 
-  /** The route of the last attempt (who answered), else the call's own. */
-  synchronized String[] route() {
-    if (attemptLog.isEmpty()) {
-      return new String[] {call.provider(), call.model()};
-    }
-    AttemptEntry last = attemptLog.get(attemptLog.size() - 1);
-    return new String[] {last.provider, last.model};
+  /** The last attempt (whose route answered), or {@code null} when none was made. */
+  synchronized AttemptEntry lastAttempt() {
+    return attemptLog.isEmpty() ? null : attemptLog.get(attemptLog.size() - 1);
   }
 
   synchronized List<CallRecord.Attempt> attemptRecords(CallStatus endedWith) {
@@ -277,6 +273,9 @@ final class CallState<T> implements Deadline {
       return List.of();
     }
     long now = System.nanoTime();
+    if (attemptLog.size() == 1) {
+      return List.of(attemptLog.get(0).toRecord(endedWith, now));
+    }
     List<CallRecord.Attempt> out = new ArrayList<>(attemptLog.size());
     for (AttemptEntry e : attemptLog) {
       out.add(e.toRecord(endedWith, now));

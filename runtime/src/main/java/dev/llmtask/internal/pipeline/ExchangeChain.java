@@ -2,8 +2,6 @@ package dev.llmtask.internal.pipeline;
 
 import dev.llmtask.provider.ModelReply;
 import dev.llmtask.provider.ModelRequest;
-import dev.llmtask.spi.CallAttributes;
-import dev.llmtask.spi.Deadline;
 import dev.llmtask.spi.ExchangeInterceptor;
 import dev.llmtask.spi.TaskCall;
 import java.time.Duration;
@@ -12,15 +10,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /** The exchange chain of one attempt as the link at {@code index} sees it. */
-final class ExchangeChain implements ExchangeInterceptor.Chain {
-  final CallState<?> state;
+final class ExchangeChain extends LinkChain implements ExchangeInterceptor.Chain {
   private final int index;
   private final TaskCall call;
   private final ModelRequest request;
   private final int attempt;
 
   ExchangeChain(CallState<?> state, int index, TaskCall call, ModelRequest request, int attempt) {
-    this.state = state;
+    super(state);
     this.index = index;
     this.call = call;
     this.request = request;
@@ -45,21 +42,6 @@ final class ExchangeChain implements ExchangeInterceptor.Chain {
   @Override
   public Duration timeout() {
     return state.attemptLimit();
-  }
-
-  @Override
-  public Deadline deadline() {
-    return state;
-  }
-
-  @Override
-  public CallAttributes attributes() {
-    return state.attributes();
-  }
-
-  @Override
-  public CompletionStage<Void> delay(Duration wait) {
-    return state.delay(Objects.requireNonNull(wait, "wait"));
   }
 
   @Override

@@ -79,10 +79,12 @@ final class RecordLink implements CallInterceptor {
   private CallRecord record(CallState<?> state, CallStatus status, String reason) {
     long latencyMs = (System.nanoTime() - state.startNanos) / 1_000_000;
     Usage u = state.usage();
-    String[] route = state.route();
-    return new CallRecord(state.call.traceId(), state.spec.name(), route[0], route[1], state.spec.promptVersion(),
+    CallState.AttemptEntry last = state.lastAttempt();
+    String provider = last != null ? last.provider : state.call.provider();
+    String model = last != null ? last.model : state.call.model();
+    return new CallRecord(state.call.traceId(), state.spec.name(), provider, model, state.spec.promptVersion(),
         status, state.attempts.get(), latencyMs, u.inputTokens(), u.outputTokens(), u.cachedInputTokens(),
-        rateCard.cost(route[1], u.inputTokens(), u.cachedInputTokens(), u.outputTokens()),
+        rateCard.cost(model, u.inputTokens(), u.cachedInputTokens(), u.outputTokens()),
         reason, fingerprints == null ? null : fingerprints.of(state.inv.userPrompt()), state.inv.idempotencyKey(),
         state.lastRequestId(), state.attemptRecords(status), state.attributeSnapshot());
   }
