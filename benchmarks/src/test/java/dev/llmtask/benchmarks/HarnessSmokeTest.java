@@ -30,7 +30,8 @@ class HarnessSmokeTest {
         "raw HTTP exchange, no JSON (stub cost)", "hand-written HttpClient + Jackson (baseline)",
         "llmtask, blocking method", "llmtask, CompletableFuture method", "LangChain4j AiServices + OpenAiChatModel");
     assertThat(rowNames(tables.get(1))).containsExactly("hand-written: Jackson decode only (baseline)",
-        "llmtask, whole pipeline, in-memory provider", "LangChain4j AiServices, in-memory ChatModel");
+        "llmtask, whole pipeline, in-memory provider", "llmtask, the same plus 2 no-op call and 2 no-op exchange links",
+        "LangChain4j AiServices, in-memory ChatModel");
     assertThat(rowNames(tables.get(2))).containsExactly("hand-written HttpClient + Jackson (baseline)",
         "llmtask, blocking method", "LangChain4j AiServices + OpenAiChatModel");
     assertThat(rowNames(tables.get(3))).containsExactly("2 task interfaces");
