@@ -137,8 +137,8 @@ class PipelineTest {
   @EnumSource(value = Mode.class, names = {"BLOCKING", "ASYNC"})
   void anExchangeInterceptorSeesEveryRetryAndEveryReAsk(Mode mode) {
     sim.enqueue(SimulatedReply.status(503))
-        .enqueue(SimulatedReply.json(RotationFixture.WRONG_WINDOW).withHeader("x-request-id", "req_1"))
-        .enqueue(SimulatedReply.json(RotationFixture.VALID).withHeader("x-request-id", "req_2"));
+        .enqueue(SimulatedReply.json(RotationFixture.WRONG_WINDOW))
+        .enqueue(SimulatedReply.json(RotationFixture.VALID));
     List<Seen> seen = new CopyOnWriteArrayList<>();
     LlmRuntime runtime = runtime(b -> b.interceptExchanges(chain -> {
       seen.add(new Seen(chain.attempt(), chain.request().retryCount(), chain.request().repairs().size(), chain.call().mode()));
@@ -157,6 +157,10 @@ class PipelineTest {
       assertThat(a.provider()).isEqualTo("openai");
       assertThat(a.model()).isEqualTo("gpt-4o-mini");
     });
+    assertThat(r.requestId()).as("the provider's request id of the answer").startsWith("req_")
+        .isEqualTo(r.attemptDetails().get(2).requestId())
+        .isNotEqualTo(r.attemptDetails().get(1).requestId());
+    assertThat(r.attemptDetails().get(2).outputTokens()).isPositive();
     assertThat(records).containsExactly(r);
   }
 
