@@ -313,7 +313,10 @@ class TaskCallOverLoopbackTest {
     assertThatThrownBy(() -> SPEC.call(runtime().build(), RotationFixture.invocation("t")))
         .isInstanceOfSatisfying(LlmTaskException.class, e -> {
           assertThat(e.status()).isEqualTo(CallStatus.INVALID_OUTPUT);
-          assertThat(e.record().failureReason()).contains("outside the schema at decision").doesNotContain("urgent");
+          assertThat(e.record().failureReason()).isEqualTo(
+              "attempt 1: decision: not one of [eligible, not_eligible, not_specified]; "
+                  + "attempt 2: decision: not one of [eligible, not_eligible, not_specified]")
+              .doesNotContain("urgent");
         });
   }
 

@@ -41,6 +41,9 @@ abstract class CallLifecycle<T> {
   final CompletableFuture<LlmResult<T>> result = new CompletableFuture<>();
   final AtomicInteger attempts = new AtomicInteger();
   private final List<Repair> repairs = new ArrayList<>(0);
+  private final List<String> roundReasons = new ArrayList<>(0);
+  /** Whether the attempt in flight was given the rest of the deadline as its timeout. */
+  private volatile boolean attemptEndsAtDeadline;
   volatile Usage usage = Usage.NONE;
   private final AtomicBoolean finished = new AtomicBoolean();
   private volatile CallRecord terminal;
@@ -63,7 +66,8 @@ abstract class CallLifecycle<T> {
   /** The timeout of one attempt: the configured one, never past the deadline. */
   Duration attemptLimit(long remainingNanos) {
     Duration remaining = Duration.ofNanos(Math.max(remainingNanos, 1_000_000)); // the deadline task ends it anyway
-    return policy.attemptTimeout().compareTo(remaining) < 0 ? policy.attemptTimeout() : remaining;
+    attemptEndsAtDeadline = policy.attemptTimeout().compareTo(remaining) >= 0;
+    return attemptEndsAtDeadline ? remaining : policy.attemptTimeout();
   }
 
   /**
@@ -113,7 +117,10 @@ abstract class CallLifecycle<T> {
   void failWith(Throwable failure) {
     Throwable f = unwrap(failure);
     if (f instanceof ProviderException pe) {
-      fail(pe.status(), pe.getMessage(), pe);
+      // An attempt bounded by the deadline times out with it; the HTTP client and the ticker race
+      // to report that, so both must give the deadline's reason.
+      boolean deadline = pe.status() == CallStatus.TIMEOUT && pe.httpStatus() == 0 && attemptEndsAtDeadline;
+      fail(pe.status(), deadline ? timeoutReason() : pe.getMessage(), pe);
     } else if (f instanceof CancellationException) {
       cancelled();
     } else {
@@ -172,13 +179,25 @@ abstract class CallLifecycle<T> {
       succeed(verdict.value());
       return false;
     }
+    roundReasons.add(verdict.reason());
     if (round >= policy.repairs()) {
-      String prefix = round == 0 ? "" : "still invalid after " + round + (round == 1 ? " re-ask: " : " re-asks: ");
-      fail(CallStatus.INVALID_OUTPUT, prefix + verdict.reason(), null);
+      fail(CallStatus.INVALID_OUTPUT, perAnswerReasons(), null);
       return false;
     }
     repairs.add(new Repair(reply.output(), verdict.feedback()));
     return true;
+  }
+
+  /** One answer: its reason; after re-asks: {@code attempt 1: …; attempt 2: …}, one per answer. */
+  private String perAnswerReasons() {
+    if (roundReasons.size() == 1) {
+      return roundReasons.get(0);
+    }
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < roundReasons.size(); i++) {
+      b.append(i == 0 ? "" : "; ").append("attempt ").append(i + 1).append(": ").append(roundReasons.get(i));
+    }
+    return b.toString();
   }
 
   void addUsage(Usage more) {
