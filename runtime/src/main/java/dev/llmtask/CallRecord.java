@@ -18,7 +18,8 @@ import java.util.Objects;
  * @param inputTokens input tokens over all attempts, as reported by the provider
  * @param outputTokens output tokens over all attempts
  * @param cachedInputTokens input tokens served from the provider's prompt cache
- * @param costUsd estimated cost from the runtime's rate card; zero when the model has no rate
+ * @param costUsd estimated cost from the runtime's rate card; {@code null} (unknown, not zero) when
+ *     the card has no price for the model
  * @param failureReason why the call failed, without customer text; {@code null} when {@link CallStatus#OK}
  * @param inputFingerprint first 12 hex chars of HMAC-SHA256 over the user prompt, only when a key is configured
  * @param idempotencyKey the caller's idempotency key ({@link IdempotencyKey}), or {@code null}
@@ -43,7 +44,6 @@ public record CallRecord(
   public CallRecord {
     Objects.requireNonNull(task, "task");
     Objects.requireNonNull(status, "status");
-    Objects.requireNonNull(costUsd, "costUsd");
   }
 
   /** True when the call returned a valid answer. */
@@ -68,7 +68,7 @@ public record CallRecord(
         .append(" input_tokens=").append(inputTokens)
         .append(" output_tokens=").append(outputTokens)
         .append(" cached_input_tokens=").append(cachedInputTokens)
-        .append(" cost_usd=").append(costUsd.toPlainString());
+        .append(" cost_usd=").append(costUsd == null ? "unknown" : costUsd.toPlainString());
     if (inputFingerprint != null) {
       b.append(" input_fingerprint=").append(inputFingerprint);
     }

@@ -341,6 +341,16 @@ class TaskCallOverLoopbackTest {
   }
 
   @Test
+  void withoutAPriceForTheModelTheCostIsUnknownNotZero() {
+    sim.enqueue(SimulatedReply.json(VALID).withUsage(250, 80, 0));
+    LlmRuntime rt = runtime().rateCard(RateCard.none()).build();
+    CallRecord r = SPEC.callForResult(rt, RotationFixture.invocation("t")).record();
+    assertThat(r.inputTokens()).isEqualTo(250);
+    assertThat(r.costUsd()).isNull();
+    assertThat(r.toLogLine()).contains(" cost_usd=unknown");
+  }
+
+  @Test
   void aSinkThatThrowsDoesNotBreakTheCallAndOtherSinksStillGetTheRecord() {
     sim.enqueue(SimulatedReply.json(VALID));
     LlmRuntime rt = LlmRuntime.builder()
