@@ -23,6 +23,10 @@ import java.util.Objects;
  * @param failureReason why the call failed, without customer text; {@code null} when {@link CallStatus#OK}
  * @param inputFingerprint first 12 hex chars of HMAC-SHA256 over the user prompt, only when a key is configured
  * @param idempotencyKey the caller's idempotency key ({@link IdempotencyKey}), or {@code null}
+ * @param usageEstimated true when the token counts are the runtime's estimate, not the provider's:
+ *     a stream cancelled or cut before the provider reported usage. Output tokens are then the
+ *     delivered answer's characters divided by 4 (rounded up), input tokens the system and user
+ *     prompts' characters divided by 4 (rounded up) — the usual rule of thumb for English text.
  */
 public record CallRecord(
     String traceId,
@@ -39,7 +43,8 @@ public record CallRecord(
     BigDecimal costUsd,
     String failureReason,
     String inputFingerprint,
-    String idempotencyKey) {
+    String idempotencyKey,
+    boolean usageEstimated) {
 
   public CallRecord {
     Objects.requireNonNull(task, "task");
@@ -69,6 +74,9 @@ public record CallRecord(
         .append(" output_tokens=").append(outputTokens)
         .append(" cached_input_tokens=").append(cachedInputTokens)
         .append(" cost_usd=").append(costUsd == null ? "unknown" : costUsd.toPlainString());
+    if (usageEstimated) {
+      b.append(" usage_estimated=true");
+    }
     if (inputFingerprint != null) {
       b.append(" input_fingerprint=").append(inputFingerprint);
     }

@@ -13,7 +13,7 @@ class AnswerToStringTest {
 
   private static CallRecord ok() {
     return new CallRecord("trace_1", "draft_reply", "openai", "gpt-4o-mini", "draft_reply@1", CallStatus.OK,
-        1, 12, 10, 5, 0, BigDecimal.ZERO, null, null, null);
+        1, 12, 10, 5, 0, BigDecimal.ZERO, null, null, null, false);
   }
 
   @Test

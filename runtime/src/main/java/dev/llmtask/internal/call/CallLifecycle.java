@@ -270,15 +270,22 @@ abstract class CallLifecycle<T> {
     return "no valid answer within " + policy.timeout().toMillis() + " ms" + (n > 1 ? " over " + n + " attempts" : "");
   }
 
+  /** Token counts to record when the provider reported none; {@code null} to record what it reported. */
+  Usage estimatedUsage(CallStatus status) {
+    return null;
+  }
+
   private CallRecord record(CallStatus status, String reason) {
     long latencyMs = (System.nanoTime() - startNanos) / 1_000_000;
-    Usage u = usage;
+    Usage estimate = estimatedUsage(status);
+    Usage u = estimate != null ? estimate : usage;
     var settings = executor.settings();
     String traceId = inv.traceId() != null ? inv.traceId() : "trace_" + UUID.randomUUID().toString().replace("-", "");
     return new CallRecord(traceId, spec.name(), settings.provider().name(), policy.model(), spec.promptVersion(),
         status, attempts.get(), latencyMs, u.inputTokens(), u.outputTokens(), u.cachedInputTokens(),
         settings.rateCard().cost(policy.model(), u.inputTokens(), u.cachedInputTokens(), u.outputTokens()),
-        reason, executor.fingerprints == null ? null : executor.fingerprints.of(inv.userPrompt()), inv.idempotencyKey());
+        reason, executor.fingerprints == null ? null : executor.fingerprints.of(inv.userPrompt()), inv.idempotencyKey(),
+        estimate != null);
   }
 
   static Throwable unwrap(Throwable t) {
