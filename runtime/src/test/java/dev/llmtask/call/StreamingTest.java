@@ -146,6 +146,37 @@ class StreamingTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("providers")
+  void aStreamCutBeforeUsageArrivesRecordsAnEstimateFlaggedAsEstimated(String name, Function<LlmSimulator, LlmProvider> provider) {
+    sim.enqueue(SimulatedReply.cutStream(VALID, 3).withChunkSize(5));
+    LlmStream<RotationDecision> stream = ROTATION.stream(runtime(provider), RotationFixture.invocation("t"));
+    StringBuilder delivered = new StringBuilder();
+    stream.onEvent(e -> {
+      if (e instanceof StreamEvent.Delta<RotationDecision> d) {
+        delivered.append(d.text());
+      }
+    });
+    assertThatThrownBy(stream::await).isInstanceOf(LlmTaskException.class);
+
+    CallRecord r = records.get(0);
+    var inv = RotationFixture.invocation("t");
+    long promptChars = inv.systemPrompt().length() + inv.userPrompt().length();
+    assertThat(delivered).isNotEmpty();
+    assertThat(r.usageEstimated()).isTrue();
+    assertThat(r.outputTokens()).isEqualTo((delivered.length() + 3) / 4);
+    assertThat(r.inputTokens()).isEqualTo((promptChars + 3) / 4);
+    assertThat(r.toLogLine()).contains(" usage_estimated=true");
+
+    records.clear();
+    sim.enqueue(SimulatedReply.json(VALID).withChunkSize(7).withUsage(250, 80, 0));
+    ROTATION.stream(runtime(provider), RotationFixture.invocation("t")).await();
+    assertThat(records).singleElement().satisfies(full -> {
+      assertThat(full.usageEstimated()).isFalse();
+      assertThat(full.outputTokens()).isEqualTo(80);
+    });
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("providers")
   void aStalledStreamEndsTimeoutAfterTheIdleTimeout(String name, Function<LlmSimulator, LlmProvider> provider) {
     sim.enqueue(SimulatedReply.stalledStream(VALID, 2, Duration.ofSeconds(10)).withChunkSize(5));
     long start = System.nanoTime();

@@ -33,6 +33,11 @@ public final class JsonDecoders {
 
   private JsonDecoders() {}
 
+  /** The JSON text of an enum constant as answers spell it ({@code @JsonProperty} names included). */
+  public static String wireName(Object constant) {
+    return MAPPER.convertValue(constant, String.class);
+  }
+
   /** A parser over an answer's text, for a decoder. */
   public static JsonParser parser(String answer) throws IOException {
     return MAPPER.createParser(answer);

@@ -104,8 +104,12 @@ final class CallState<T> implements Deadline {
   /** The timeout of one attempt: the configured one, never past the deadline. */
   Duration attemptLimit() {
     Duration remaining = Duration.ofNanos(Math.max(remainingNanos(), 1_000_000)); // the deadline ends it anyway
-    return policy.attemptTimeout().compareTo(remaining) < 0 ? policy.attemptTimeout() : remaining;
+    attemptEndsAtDeadline = policy.attemptTimeout().compareTo(remaining) >= 0;
+    return attemptEndsAtDeadline ? remaining : policy.attemptTimeout();
   }
+
+  /** Whether the attempt in flight was given the rest of the deadline as its timeout. */
+  volatile boolean attemptEndsAtDeadline;
 
   /** Called by the ticker about every 10 ms while the call is in flight. */
   void onTick(long nowNanos) {

@@ -78,7 +78,9 @@ final class RecordLink implements CallInterceptor {
 
   private CallRecord record(CallState<?> state, CallStatus status, String reason) {
     long latencyMs = (System.nanoTime() - state.startNanos) / 1_000_000;
-    Usage u = state.usage();
+    Usage reported = state.usage();
+    Usage estimate = state.front == null ? null : state.front.estimatedUsage(status, reported);
+    Usage u = estimate != null ? estimate : reported;
     CallState.AttemptEntry last = state.lastAttempt();
     String provider = last != null ? last.provider : state.call.provider();
     String model = last != null ? last.model : state.call.model();
@@ -86,6 +88,6 @@ final class RecordLink implements CallInterceptor {
         status, state.attempts.get(), latencyMs, u.inputTokens(), u.outputTokens(), u.cachedInputTokens(),
         rateCard.cost(model, u.inputTokens(), u.cachedInputTokens(), u.outputTokens()),
         reason, fingerprints == null ? null : fingerprints.of(state.inv.userPrompt()), state.inv.idempotencyKey(),
-        state.lastRequestId(), state.attemptRecords(status), state.attributeSnapshot());
+        estimate != null, state.lastRequestId(), state.attemptRecords(status), state.attributeSnapshot());
   }
 }

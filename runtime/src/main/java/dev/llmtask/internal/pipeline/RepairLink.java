@@ -43,14 +43,14 @@ final class RepairLink implements CallInterceptor {
     }
     validator.prepare(state.spec.decoder()); // overlaps the first check's set-up with the exchange
     int maxRepairs = state.mode == Mode.STREAM ? 0 : state.policy.repairs();
-    return turns(state, call, new ArrayList<>(0), 0, maxRepairs);
+    return turns(state, call, new Turns(), 0, maxRepairs);
   }
 
   /** Model turns from {@code round} on; loops without a stage per turn while replies are already there (blocking calls). */
-  private <T> CompletableFuture<Outcome> turns(CallState<T> state, TaskCall call, List<Repair> repairs, int round, int maxRepairs) {
+  private <T> CompletableFuture<Outcome> turns(CallState<T> state, TaskCall call, Turns repairs, int round, int maxRepairs) {
     for (int r = round; ; r++) {
       ModelRequest request = new ModelRequest(state.spec.name(), call.model(), call.systemPrompt(), call.userPrompt(),
-          state.spec.schema(), repairs, 0, maxOutputTokens);
+          state.spec.schema(), repairs.repairs, 0, maxOutputTokens);
       CompletableFuture<ModelReply> reply = state.pipeline.exchange(state, call, request);
       if (!reply.isDone()) {
         int at = r;
@@ -70,7 +70,7 @@ final class RepairLink implements CallInterceptor {
   }
 
   /** The outcome of one turn, or {@code null} when a re-ask is due (its repair already added). */
-  private <T> Outcome judge(CallState<T> state, ModelReply reply, Throwable failure, List<Repair> repairs, int round,
+  private <T> Outcome judge(CallState<T> state, ModelReply reply, Throwable failure, Turns turns, int round,
       int maxRepairs) {
     if (failure != null) {
       return failed(state, failure);
@@ -100,12 +100,30 @@ final class RepairLink implements CallInterceptor {
     if (state.mode == Mode.STREAM) {
       return Outcome.failed(CallStatus.INVALID_OUTPUT, "the streamed answer is invalid (no re-ask mid-stream): " + verdict.reason());
     }
+    turns.reasons.add(verdict.reason());
     if (round >= maxRepairs) {
-      String prefix = round == 0 ? "" : "still invalid after " + round + (round == 1 ? " re-ask: " : " re-asks: ");
-      return Outcome.failed(CallStatus.INVALID_OUTPUT, prefix + verdict.reason());
+      return Outcome.failed(CallStatus.INVALID_OUTPUT, turns.perAnswerReasons());
     }
-    repairs.add(new Repair(reply.output(), verdict.feedback()));
+    turns.repairs.add(new Repair(reply.output(), verdict.feedback()));
     return null;
+  }
+
+  /** The re-asks of one pass through this link, and why each answer was rejected. */
+  private static final class Turns {
+    final List<Repair> repairs = new ArrayList<>(0);
+    final List<String> reasons = new ArrayList<>(0);
+
+    /** One answer: its reason; after re-asks: {@code attempt 1: …; attempt 2: …}, one per answer. */
+    String perAnswerReasons() {
+      if (reasons.size() == 1) {
+        return reasons.get(0);
+      }
+      StringBuilder b = new StringBuilder();
+      for (int i = 0; i < reasons.size(); i++) {
+        b.append(i == 0 ? "" : "; ").append("attempt ").append(i + 1).append(": ").append(reasons.get(i));
+      }
+      return b.toString();
+    }
   }
 
   /** The outcome a failed turn stands for. */
@@ -117,7 +135,10 @@ final class RepairLink implements CallInterceptor {
     }
     Throwable f = Pipeline.unwrap(failure);
     if (f instanceof ProviderException pe) {
-      return new Outcome.Failed(pe.status(), pe.getMessage(), pe);
+      // An attempt bounded by the deadline times out with it; the HTTP client and the ticker race
+      // to report that, so both must give the deadline's reason.
+      boolean deadline = pe.status() == CallStatus.TIMEOUT && pe.httpStatus() == 0 && state.attemptEndsAtDeadline;
+      return new Outcome.Failed(pe.status(), deadline ? state.timeoutReason() : pe.getMessage(), pe);
     }
     if (f instanceof LinkFailure lf) {
       return new Outcome.Failed(CallStatus.PROVIDER_ERROR, lf.getMessage(), lf.getCause());

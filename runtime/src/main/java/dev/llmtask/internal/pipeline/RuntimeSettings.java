@@ -20,6 +20,7 @@ public record RuntimeSettings(
     LlmProvider provider,
     Map<String, LlmProvider> providers,
     String defaultModel,
+    String modelOverride,
     Duration defaultTimeout,
     Duration attemptTimeout,
     int defaultMaxRetries,

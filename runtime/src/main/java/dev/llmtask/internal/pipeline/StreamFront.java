@@ -5,6 +5,7 @@ import dev.llmtask.LlmResult;
 import dev.llmtask.LlmStream;
 import dev.llmtask.LlmTaskException;
 import dev.llmtask.StreamEvent;
+import dev.llmtask.provider.ModelReply.Usage;
 import dev.llmtask.provider.ModelStreamListener;
 import java.util.Spliterator;
 import java.util.Spliterators;
@@ -29,6 +30,7 @@ final class StreamFront<T> implements LlmStream<T>, ModelStreamListener {
   private final WrappedTextDeltas text;
   private volatile State phase = State.STARTED;
   private boolean started; // guarded by this
+  private volatile long deliveredChars; // written only under this
 
   StreamFront(CallState<T> state) {
     this.state = state;
@@ -62,10 +64,30 @@ final class StreamFront<T> implements LlmStream<T>, ModelStreamListener {
     }
     startOnce();
     phase = State.STREAMING;
+    deliveredChars += piece.length();
     String shown = text == null ? piece : text.feed(piece);
     if (!shown.isEmpty()) {
       events.publish(new StreamEvent.Delta<>(shown), false);
     }
+  }
+
+  /**
+   * A stream cancelled or cut before the provider's usage arrived still cost tokens: estimate them
+   * at 4 characters a token, from the delivered text and the prompts (see
+   * {@link dev.llmtask.CallRecord#usageEstimated()}); {@code null} to record what the provider reported.
+   */
+  Usage estimatedUsage(CallStatus status, Usage reported) {
+    long delivered = deliveredChars;
+    if (status == CallStatus.OK || delivered == 0 || reported.inputTokens() + reported.outputTokens() > 0) {
+      return null;
+    }
+    long promptChars = (state.inv.systemPrompt() == null ? 0 : state.inv.systemPrompt().length())
+        + state.inv.userPrompt().length();
+    return new Usage(tokensIn(promptChars), tokensIn(delivered), 0);
+  }
+
+  private static long tokensIn(long chars) {
+    return (chars + 3) / 4;
   }
 
   /** The call ended with {@code status}; called once, before its result completes. */
