@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import dev.llmtask.codegen.Invocation.NamedCheck;
 import dev.llmtask.codegen.OutputDecoder;
-import dev.llmtask.internal.output.JsonDecoders;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validation;
 import jakarta.validation.Validator;
@@ -30,6 +29,9 @@ import org.hibernate.validator.messageinterpolation.ParameterMessageInterpolator
  * answer, goes only to the provider) and {@code reason} for telemetry (no answer text).
  */
 final class OutputValidator {
+  /** Reads answers into a parser for the task's decoder, and spells enum constants as the schema does. */
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
   /**
    * Hibernate Validator takes 150–200 ms to bootstrap in a fresh JVM: build it on a background
    * thread from the moment the runtime is built, so it overlaps the first exchange instead of
@@ -50,7 +52,7 @@ final class OutputValidator {
    * exchange is in flight. Later calls find the type prepared and do nothing.
    */
   void prepare(OutputDecoder<?> decoder) {
-    Class<?> type = JsonDecoders.validatedType(decoder);
+    Class<?> type = decoder.validatedType();
     if (type != null && prepared.add(type)) {
       Thread t = new Thread(() -> validator.join().getConstraintsForClass(type), "llmtask-validator-prepare");
       t.setDaemon(true);
@@ -78,7 +80,7 @@ final class OutputValidator {
       return invalid("the answer is empty", "the answer is empty");
     }
     T value;
-    try (JsonParser parser = JsonDecoders.parser(answer)) {
+    try (JsonParser parser = JSON.createParser(answer)) {
       value = decoder.decode(parser);
     } catch (JsonProcessingException e) {
       return invalid(describeForModel(e), describeSafely(e));
@@ -186,7 +188,7 @@ final class OutputValidator {
   private static String enumValues(Class<?> type) {
     List<String> values = new ArrayList<>();
     for (Object constant : type.getEnumConstants()) {
-      values.add(JsonDecoders.wireName(constant));
+      values.add(JSON.convertValue(constant, String.class));
     }
     return "[" + String.join(", ", values) + "]";
   }

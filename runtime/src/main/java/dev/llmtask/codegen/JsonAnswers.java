@@ -1,4 +1,4 @@
-package dev.llmtask.internal.output;
+package dev.llmtask.codegen;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
-import dev.llmtask.codegen.OutputDecoder;
 import java.io.IOException;
 import java.util.List;
 
@@ -19,7 +18,7 @@ import java.util.List;
  * nulls for primitives, floats for ints and strings for numbers are all invalid output, because the
  * schema the model was given forbids them.
  */
-public final class JsonDecoders {
+final class JsonAnswers {
   /** The one strict mapper; thread-safe once configured, and never handed out so that nobody can reconfigure it. */
   private static final ObjectMapper MAPPER = JsonMapper.builder()
       .addModule(new Jdk8Module())
@@ -31,26 +30,16 @@ public final class JsonDecoders {
       .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
       .build();
 
-  private JsonDecoders() {}
-
-  /** The JSON text of an enum constant as answers spell it ({@code @JsonProperty} names included). */
-  public static String wireName(Object constant) {
-    return MAPPER.convertValue(constant, String.class);
-  }
+  private JsonAnswers() {}
 
   /** A parser over an answer's text, for a decoder. */
-  public static JsonParser parser(String answer) throws IOException {
+  static JsonParser parser(String answer) throws IOException {
     return MAPPER.createParser(answer);
   }
 
-  public static <T> OutputDecoder<T> root(Class<T> type) {
+  static <T> OutputDecoder<T> root(Class<T> type) {
     ObjectReader reader = MAPPER.readerFor(type);
     return new Validated<>(parser -> reader.readValue(parser), type);
-  }
-
-  /** The record type whose Bean Validation constraints {@code decoder}'s answers are checked against, or {@code null}. */
-  public static Class<?> validatedType(OutputDecoder<?> decoder) {
-    return decoder instanceof Validated<?> v ? v.validatedType() : null;
   }
 
   /** A decoder of records whose Bean Validation metadata the validator can prepare ahead of the first check. */
@@ -59,9 +48,14 @@ public final class JsonDecoders {
     public T decode(JsonParser parser) throws IOException {
       return inner.decode(parser);
     }
+
+    @Override
+    public Class<?> validatedType() {
+      return validatedType;
+    }
   }
 
-  public static <T> OutputDecoder<T> property(Class<T> type, String property) {
+  static <T> OutputDecoder<T> property(Class<T> type, String property) {
     OutputDecoder<T> inner = wrappedIn(MAPPER.constructType(type), property);
     return type == String.class ? new TextDecoder<>(inner, property) : inner;
   }
@@ -79,7 +73,7 @@ public final class JsonDecoders {
     }
   }
 
-  public static <T> OutputDecoder<List<T>> list(Class<T> elementType, String property) {
+  static <T> OutputDecoder<List<T>> list(Class<T> elementType, String property) {
     return new Validated<>(wrappedIn(MAPPER.getTypeFactory().constructCollectionType(List.class, elementType), property),
         elementType);
   }

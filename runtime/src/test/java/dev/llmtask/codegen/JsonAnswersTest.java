@@ -1,22 +1,21 @@
-package dev.llmtask.internal.output;
+package dev.llmtask.codegen;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
-import dev.llmtask.codegen.OutputDecoder;
 import java.io.IOException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class JsonDecodersTest {
+class JsonAnswersTest {
   enum Priority { low, normal, high }
 
   record Tag(String name) {}
 
   private static <T> T decode(OutputDecoder<T> decoder, String json) throws IOException {
-    try (JsonParser p = JsonDecoders.parser(json)) {
+    try (JsonParser p = JsonAnswers.parser(json)) {
       return decoder.decode(p);
     }
   }
