@@ -60,9 +60,27 @@ final class OutputValidator {
     }
   }
 
+  private static final jakarta.validation.TraversableResolver ALL_TRAVERSABLE = new jakarta.validation.TraversableResolver() {
+    @Override
+    public boolean isReachable(Object bean, jakarta.validation.Path.Node node, Class<?> rootBeanType,
+        jakarta.validation.Path path, java.lang.annotation.ElementType elementType) {
+      return true;
+    }
+
+    @Override
+    public boolean isCascadable(Object bean, jakarta.validation.Path.Node node, Class<?> rootBeanType,
+        jakarta.validation.Path path, java.lang.annotation.ElementType elementType) {
+      return true;
+    }
+  };
+
   private static Validator bootstrap() {
     // ParameterMessageInterpolator: standard messages without an expression-language dependency.
+    // No META-INF/validation.xml is read (answers are checked by their annotations alone), which
+    // spares start-up the XML parser; every property is traversable, as without JPA.
     return Validation.byDefaultProvider().configure()
+        .ignoreXmlConfiguration()
+        .traversableResolver(ALL_TRAVERSABLE)
         .messageInterpolator(new ParameterMessageInterpolator())
         .buildValidatorFactory()
         .getValidator();

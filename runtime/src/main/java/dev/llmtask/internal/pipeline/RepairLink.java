@@ -100,18 +100,32 @@ final class RepairLink implements CallInterceptor {
     if (state.mode == Mode.STREAM) {
       return Outcome.failed(CallStatus.INVALID_OUTPUT, "the streamed answer is invalid (no re-ask mid-stream): " + verdict.reason());
     }
-    turns.reasons.add(verdict.reason());
+    turns.rejected(verdict.reason());
     if (round >= maxRepairs) {
       return Outcome.failed(CallStatus.INVALID_OUTPUT, turns.perAnswerReasons());
     }
-    turns.repairs.add(new Repair(reply.output(), verdict.feedback()));
+    turns.reask(new Repair(reply.output(), verdict.feedback()));
     return null;
   }
 
   /** The re-asks of one pass through this link, and why each answer was rejected. */
   private static final class Turns {
-    final List<Repair> repairs = new ArrayList<>(0);
-    final List<String> reasons = new ArrayList<>(0);
+    List<Repair> repairs = List.of(); // the first answer is usually valid: no lists until it is not
+    List<String> reasons = List.of();
+
+    void rejected(String reason) {
+      if (reasons.isEmpty()) {
+        reasons = new ArrayList<>(2);
+      }
+      reasons.add(reason);
+    }
+
+    void reask(Repair repair) {
+      if (repairs.isEmpty()) {
+        repairs = new ArrayList<>(2);
+      }
+      repairs.add(repair);
+    }
 
     /** One answer: its reason; after re-asks: {@code attempt 1: …; attempt 2: …}, one per answer. */
     String perAnswerReasons() {
