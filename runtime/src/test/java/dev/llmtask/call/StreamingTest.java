@@ -131,6 +131,21 @@ class StreamingTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("providers")
+  void aTextTaskScriptedWithPlainTextStreamsThatText(String name, Function<LlmSimulator, LlmProvider> provider) {
+    sim.enqueue(SimulatedReply.json(DRAFT).withChunkSize(5));
+    StringBuilder shown = new StringBuilder();
+    LlmStream<String> stream = DRAFT_REPLY.stream(runtime(provider), Invocation.of("Draft a reply.", "Ticket 7"));
+    stream.onEvent(e -> {
+      if (e instanceof StreamEvent.Delta<String> d) {
+        shown.append(d.text());
+      }
+    });
+    assertThat(stream.await()).isEqualTo(DRAFT);
+    assertThat(shown.toString()).isEqualTo(DRAFT);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("providers")
   void aStreamCutMidwayFailsAsAProviderError(String name, Function<LlmSimulator, LlmProvider> provider) {
     sim.enqueue(SimulatedReply.cutStream(VALID, 3).withChunkSize(5));
     LlmStream<RotationDecision> stream = ROTATION.stream(runtime(provider), RotationFixture.invocation("t"));
