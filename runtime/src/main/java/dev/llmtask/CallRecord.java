@@ -1,7 +1,10 @@
 package dev.llmtask;
 
 import java.math.BigDecimal;
+import java.util.Collections;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * The telemetry record of one task call, delivered to every {@link TelemetrySink} exactly once,
@@ -22,6 +25,10 @@ import java.util.Objects;
  * @param failureReason why the call failed, without customer text; {@code null} when {@link CallStatus#OK}
  * @param inputFingerprint first 12 hex chars of HMAC-SHA256 over the user prompt, only when a key is configured
  * @param idempotencyKey the caller's idempotency key ({@link IdempotencyKey}), or {@code null}
+ * @param attributes string facts about the call, sorted by name, never customer text; e.g.
+ *     {@code answer_unwrapped=fence} when the accepted answer came wrapped in a Markdown code fence
+ *     ({@code bom}: after a byte-order mark; {@code bom+fence}: both; the leniency rules are in
+ *     docs/policies.md). Empty when there is nothing to say
  */
 public record CallRecord(
     String traceId,
@@ -38,12 +45,26 @@ public record CallRecord(
     BigDecimal costUsd,
     String failureReason,
     String inputFingerprint,
-    String idempotencyKey) {
+    String idempotencyKey,
+    Map<String, String> attributes) {
+
+  /** The name of the attribute that says the answer was unwrapped before decoding, and how. */
+  public static final String ANSWER_UNWRAPPED = "answer_unwrapped";
 
   public CallRecord {
     Objects.requireNonNull(task, "task");
     Objects.requireNonNull(status, "status");
     Objects.requireNonNull(costUsd, "costUsd");
+    attributes = attributes == null || attributes.isEmpty() ? Map.of()
+        : Collections.unmodifiableMap(new TreeMap<>(attributes));
+  }
+
+  /** A record with no attributes. */
+  public CallRecord(String traceId, String task, String provider, String model, String promptVersion,
+      CallStatus status, int attempts, long latencyMs, long inputTokens, long outputTokens, long cachedInputTokens,
+      BigDecimal costUsd, String failureReason, String inputFingerprint, String idempotencyKey) {
+    this(traceId, task, provider, model, promptVersion, status, attempts, latencyMs, inputTokens, outputTokens,
+        cachedInputTokens, costUsd, failureReason, inputFingerprint, idempotencyKey, Map.of());
   }
 
   /** True when the call returned a valid answer. */
@@ -75,6 +96,7 @@ public record CallRecord(
     if (idempotencyKey != null) {
       b.append(" idempotency_key=").append(idempotencyKey);
     }
+    attributes.forEach((name, value) -> b.append(' ').append(name).append('=').append(value));
     if (failureReason != null) {
       b.append(" failure_reason=\"").append(failureReason.replace("\"", "'")).append('"');
     }

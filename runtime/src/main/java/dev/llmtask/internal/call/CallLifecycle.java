@@ -42,6 +42,7 @@ abstract class CallLifecycle<T> {
   final AtomicInteger attempts = new AtomicInteger();
   private final List<Repair> repairs = new ArrayList<>(0);
   volatile Usage usage = Usage.NONE;
+  private volatile java.util.Map<String, String> attributes = java.util.Map.of(); // of the last answer judged
   private final AtomicBoolean finished = new AtomicBoolean();
   private volatile CallRecord terminal;
 
@@ -143,7 +144,9 @@ abstract class CallLifecycle<T> {
    */
   Verdict<T> verdictOn(ModelReply reply) {
     try {
-      return executor.validator.check(reply.output(), spec.decoder(), inv.checks());
+      Verdict<T> verdict = executor.validator.check(reply.output(), spec.decoder(), inv.checks());
+      attributes = verdict.attributes();
+      return verdict;
     } catch (RuntimeException e) {
       fail(CallStatus.INVALID_OUTPUT, "a @Check method threw " + e.getClass().getSimpleName(), e);
       return null;
@@ -259,7 +262,8 @@ abstract class CallLifecycle<T> {
     return new CallRecord(traceId, spec.name(), settings.provider().name(), policy.model(), spec.promptVersion(),
         status, attempts.get(), latencyMs, u.inputTokens(), u.outputTokens(), u.cachedInputTokens(),
         settings.rateCard().cost(policy.model(), u.inputTokens(), u.cachedInputTokens(), u.outputTokens()),
-        reason, executor.fingerprints == null ? null : executor.fingerprints.of(inv.userPrompt()), inv.idempotencyKey());
+        reason, executor.fingerprints == null ? null : executor.fingerprints.of(inv.userPrompt()), inv.idempotencyKey(),
+        attributes);
   }
 
   static Throwable unwrap(Throwable t) {
