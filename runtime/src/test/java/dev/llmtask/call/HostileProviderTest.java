@@ -265,6 +265,44 @@ class HostileProviderTest {
     assertThat(sim.requests()).hasSize(1);
   }
 
+  @ParameterizedTest
+  @ValueSource(booleans = {true, false})
+  void aBodyOfExactlyTheCapIsReadAndOneByteMoreIsNot(boolean announced) {
+    int cap = 4096;
+    String completion = "{\"id\":\"c1\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":"
+        + quoted(VALID) + "},\"finish_reason\":\"stop\"}]";
+    String atCap = completion + ",\"pad\":\"" + "x".repeat(cap - completion.length() - 10) + "\"}";
+    assertThat(utf8(atCap)).hasSize(cap);
+    LlmRuntime rt = runtime(OpenAiProvider.builder().baseUrl(sim.openAiBaseUrl()).apiKey("sk-test-hostile")
+        .maxResponseBytes(cap).build());
+    SimulatedReply exact = SimulatedReply.raw(200, "application/json", utf8(atCap));
+    SimulatedReply over = SimulatedReply.raw(200, "application/json", utf8(atCap + " "));
+
+    sim.enqueue(announced ? exact : exact.withHeader("transfer-encoding", "chunked"));
+    assertThat(ROTATION.call(rt, RotationFixture.invocation("t")).rotationWindowDays()).isEqualTo(30);
+    sim.enqueue(over);
+    LlmTaskException e = callFailure(rt);
+    assertThat(e.record().failureReason()).contains("response-size cap of 4096 bytes");
+    assertThat(e.record().attempts()).isEqualTo(1);
+  }
+
+  @Test
+  void anEventLineOfExactlyTheCapIsReadAndOneCharMoreIsNot() {
+    int cap = 2048;
+    String chunk = "data: {\"id\":\"c1\",\"choices\":[{\"index\":0,\"delta\":{\"content\":" + quoted(VALID) + "}}]";
+    String pad = ",\"pad\":\"" + "x".repeat(cap - chunk.length() - 10) + "\"}";
+    String line = chunk + pad;
+    assertThat(line).hasSize(cap);
+    String end = "\n\ndata: {\"id\":\"c1\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n";
+    LlmRuntime rt = runtime(OpenAiProvider.builder().baseUrl(sim.openAiBaseUrl()).apiKey("sk-test-hostile")
+        .maxEventLineChars(cap).build());
+
+    sim.enqueue(SimulatedReply.raw(200, "text/event-stream", utf8(line + end)));
+    assertThat(ROTATION.stream(rt, RotationFixture.invocation("t")).await().rotationWindowDays()).isEqualTo(30);
+    sim.enqueue(SimulatedReply.raw(200, "text/event-stream", utf8(chunk + "x" + pad + end)));
+    assertThat(streamFailure(rt).record().failureReason()).contains("an event line exceeds 2048 chars");
+  }
+
   @Test
   void anOversizedEventLineEndsTheStreamAfterOneAttempt() {
     sim.enqueue(SimulatedReply.oversizedBody(8L * 1024 * 1024, false));
@@ -276,6 +314,38 @@ class HostileProviderTest {
     assertThat(e.status()).isEqualTo(CallStatus.PROVIDER_ERROR);
     assertThat(e.record().failureReason()).contains("an event line exceeds 4096 chars (maxEventLineChars)");
     assertThat(e.record().attempts()).isEqualTo(1);
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {true, false})
+  void aFiftyMegabyteBodyCostsTheClientNoMoreThanAFewTimesTheCapInAllocations(boolean streamed) {
+    int cap = 1024 * 1024;
+    LlmRuntime rt = runtime(OpenAiProvider.builder().baseUrl(sim.openAiBaseUrl()).apiKey("sk-test-hostile")
+        .maxResponseBytes(cap).maxEventLineChars(cap).build());
+    sim.enqueue(SimulatedReply.json(VALID)); // warm the path first
+    ROTATION.call(rt, RotationFixture.invocation("warm"));
+    sim.enqueue(SimulatedReply.oversizedBody(50L * 1024 * 1024, false));
+
+    long before = clientAllocatedBytes();
+    LlmTaskException e = streamed ? streamFailure(rt) : callFailure(rt);
+    long allocated = clientAllocatedBytes() - before;
+
+    assertThat(e.status()).isEqualTo(CallStatus.PROVIDER_ERROR);
+    System.out.printf("figures cap: 50 MiB %s body, cap %d bytes, client threads allocated %d bytes%n",
+        streamed ? "streamed" : "plain", cap, allocated);
+    assertThat(allocated).isLessThan(4L * cap + 4L * 1024 * 1024);
+  }
+
+  /** Bytes allocated so far by every live thread but the simulator's (which writes the body). */
+  private static long clientAllocatedBytes() {
+    com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    long sum = 0;
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      if (!t.getName().startsWith("llmtask-simulator")) {
+        sum += Math.max(0, threads.getThreadAllocatedBytes(t.getId()));
+      }
+    }
+    return sum;
   }
 
   @Test
