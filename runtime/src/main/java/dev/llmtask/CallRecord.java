@@ -21,10 +21,15 @@ import java.util.TreeMap;
  * @param inputTokens input tokens over all attempts, as reported by the provider
  * @param outputTokens output tokens over all attempts
  * @param cachedInputTokens input tokens served from the provider's prompt cache
- * @param costUsd estimated cost from the runtime's rate card; zero when the model has no rate
+ * @param costUsd estimated cost from the runtime's rate card; {@code null} (unknown, not zero) when
+ *     the card has no price for the model
  * @param failureReason why the call failed, without customer text; {@code null} when {@link CallStatus#OK}
  * @param inputFingerprint first 12 hex chars of HMAC-SHA256 over the user prompt, only when a key is configured
  * @param idempotencyKey the caller's idempotency key ({@link IdempotencyKey}), or {@code null}
+ * @param usageEstimated true when the token counts are the runtime's estimate, not the provider's:
+ *     a stream cancelled or cut before the provider reported usage. Output tokens are then the
+ *     delivered answer's characters divided by 4 (rounded up), input tokens the system and user
+ *     prompts' characters divided by 4 (rounded up) — the usual rule of thumb for English text.
  * @param attributes string facts about the call, sorted by name, never customer text; e.g.
  *     {@code answer_unwrapped=fence} when the accepted answer came wrapped in a Markdown code fence
  *     ({@code bom}: after a byte-order mark; {@code bom+fence}: both; the leniency rules are in
@@ -46,6 +51,7 @@ public record CallRecord(
     String failureReason,
     String inputFingerprint,
     String idempotencyKey,
+    boolean usageEstimated,
     Map<String, String> attributes) {
 
   /** The name of the attribute that says the answer was unwrapped before decoding, and how. */
@@ -54,7 +60,6 @@ public record CallRecord(
   public CallRecord {
     Objects.requireNonNull(task, "task");
     Objects.requireNonNull(status, "status");
-    Objects.requireNonNull(costUsd, "costUsd");
     attributes = attributes == null || attributes.isEmpty() ? Map.of()
         : Collections.unmodifiableMap(new TreeMap<>(attributes));
   }
@@ -62,9 +67,9 @@ public record CallRecord(
   /** A record with no attributes. */
   public CallRecord(String traceId, String task, String provider, String model, String promptVersion,
       CallStatus status, int attempts, long latencyMs, long inputTokens, long outputTokens, long cachedInputTokens,
-      BigDecimal costUsd, String failureReason, String inputFingerprint, String idempotencyKey) {
+      BigDecimal costUsd, String failureReason, String inputFingerprint, String idempotencyKey, boolean usageEstimated) {
     this(traceId, task, provider, model, promptVersion, status, attempts, latencyMs, inputTokens, outputTokens,
-        cachedInputTokens, costUsd, failureReason, inputFingerprint, idempotencyKey, Map.of());
+        cachedInputTokens, costUsd, failureReason, inputFingerprint, idempotencyKey, usageEstimated, Map.of());
   }
 
   /** True when the call returned a valid answer. */
@@ -89,7 +94,10 @@ public record CallRecord(
         .append(" input_tokens=").append(inputTokens)
         .append(" output_tokens=").append(outputTokens)
         .append(" cached_input_tokens=").append(cachedInputTokens)
-        .append(" cost_usd=").append(costUsd.toPlainString());
+        .append(" cost_usd=").append(costUsd == null ? "unknown" : costUsd.toPlainString());
+    if (usageEstimated) {
+      b.append(" usage_estimated=true");
+    }
     if (inputFingerprint != null) {
       b.append(" input_fingerprint=").append(inputFingerprint);
     }

@@ -30,9 +30,11 @@ import java.util.Objects;
  * RotationDesk desk = LlmTasks.create(RotationDesk.class, runtime);
  * }</pre>
  *
- * <p>Policy precedence for each call: {@link CallOptions} of the call, then
- * {@link Builder#taskOptions(String, CallOptions) per-task configuration}, then the
- * {@link LlmTask} annotation, then this runtime's defaults.
+ * <p>Policy precedence for each call, highest first: {@link CallOptions} of the call, then
+ * {@link Builder#taskOptions(String, CallOptions) per-task configuration}, then the runtime-wide
+ * {@link Builder#modelOverride(String) model override}, then what the {@link LlmTask} annotation
+ * writes, then this runtime's defaults ({@link Builder#defaultModel(String)} and the like). An
+ * annotation attribute left unwritten never overrides runtime configuration.
  */
 public final class LlmRuntime {
   static {
@@ -43,7 +45,7 @@ public final class LlmRuntime {
 
   private LlmRuntime(Builder b) {
     this.executor = new TaskExecutor(new RuntimeSettings(
-        b.provider, b.defaultModel, b.defaultTimeout, b.attemptTimeout, b.defaultMaxRetries, b.defaultRepairs,
+        b.provider, b.defaultModel, b.modelOverride, b.defaultTimeout, b.attemptTimeout, b.defaultMaxRetries, b.defaultRepairs,
         b.backoffBase, b.backoffCap, b.maxOutputTokens, b.streamIdleTimeout, Map.copyOf(b.taskOptions), b.rateCard,
         List.copyOf(b.sinks), b.fingerprintKey));
   }
@@ -74,6 +76,7 @@ public final class LlmRuntime {
   public static final class Builder {
     private LlmProvider provider;
     private String defaultModel;
+    private String modelOverride;
     private Duration defaultTimeout = Duration.ofSeconds(30);
     private Duration attemptTimeout;
     private int defaultMaxRetries = 2;
@@ -93,7 +96,8 @@ public final class LlmRuntime {
      * Configures the provider and default model from environment variables:
      * {@code LLM_PROVIDER} ({@code openai}, the default, or {@code anthropic}), {@code LLM_API_KEY}
      * (else the provider's usual variable), {@code LLM_BASE_URL} (any OpenAI-compatible server) and
-     * {@code LLM_MODEL}. A malformed value fails here, naming the variable, never echoing the key.
+     * {@code LLM_MODEL} (sets {@link #modelOverride(String)}: every task uses that model unless
+     * per-task configuration or the call's options name another). A malformed value fails here, naming the variable, never echoing the key.
      */
     public Builder environment(Map<String, String> env) {
       Objects.requireNonNull(env, "env");
@@ -134,7 +138,7 @@ public final class LlmRuntime {
       }
       String model = env.get("LLM_MODEL");
       if (model != null && !model.isBlank()) {
-        defaultModel(model.strip());
+        modelOverride(model.strip());
       }
       return this;
     }
@@ -148,6 +152,16 @@ public final class LlmRuntime {
     /** Model for tasks that declare none. */
     public Builder defaultModel(String model) {
       this.defaultModel = Policies.notBlank(model, "defaultModel");
+      return this;
+    }
+
+    /**
+     * The model for every task, beating what an annotation writes ({@code @LlmTask(model = "…")}),
+     * so one setting points all tasks at another model; {@link #taskOptions(String, CallOptions)}
+     * and a call's {@link CallOptions#model()} still win over it. {@code LLM_MODEL} sets it.
+     */
+    public Builder modelOverride(String model) {
+      this.modelOverride = Policies.notBlank(model, "modelOverride");
       return this;
     }
 

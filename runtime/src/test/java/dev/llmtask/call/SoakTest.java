@@ -297,7 +297,7 @@ class SoakTest {
 
   /** Stands for the plain {@code CancellationException} a caller's own cancelled future completes with. */
   private static final CallRecord CANCELLED_BY_CALLER = new CallRecord(null, "-", null, null, null, CallStatus.CANCELLED,
-      0, 0, 0, 0, 0, java.math.BigDecimal.ZERO, null, null, null);
+      0, 0, 0, 0, 0, java.math.BigDecimal.ZERO, null, null, null, false);
 
   /** Counts the call's status; {@code none} when the caller got no record (must not happen). */
   private static void count(Map<String, AtomicInteger> statuses, CallRecord r) {

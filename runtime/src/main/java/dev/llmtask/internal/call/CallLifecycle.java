@@ -41,6 +41,9 @@ abstract class CallLifecycle<T> {
   final CompletableFuture<LlmResult<T>> result = new CompletableFuture<>();
   final AtomicInteger attempts = new AtomicInteger();
   private final List<Repair> repairs = new ArrayList<>(0);
+  private final List<String> roundReasons = new ArrayList<>(0);
+  /** Whether the attempt in flight was given the rest of the deadline as its timeout. */
+  private volatile boolean attemptEndsAtDeadline;
   volatile Usage usage = Usage.NONE;
   private volatile java.util.Map<String, String> attributes = java.util.Map.of(); // of the last answer judged
   private final AtomicBoolean finished = new AtomicBoolean();
@@ -64,7 +67,8 @@ abstract class CallLifecycle<T> {
   /** The timeout of one attempt: the configured one, never past the deadline. */
   Duration attemptLimit(long remainingNanos) {
     Duration remaining = Duration.ofNanos(Math.max(remainingNanos, 1_000_000)); // the deadline task ends it anyway
-    return policy.attemptTimeout().compareTo(remaining) < 0 ? policy.attemptTimeout() : remaining;
+    attemptEndsAtDeadline = policy.attemptTimeout().compareTo(remaining) >= 0;
+    return attemptEndsAtDeadline ? remaining : policy.attemptTimeout();
   }
 
   /**
@@ -114,7 +118,10 @@ abstract class CallLifecycle<T> {
   void failWith(Throwable failure) {
     Throwable f = unwrap(failure);
     if (f instanceof ProviderException pe) {
-      fail(pe.status(), pe.getMessage(), pe);
+      // An attempt bounded by the deadline times out with it; the HTTP client and the ticker race
+      // to report that, so both must give the deadline's reason.
+      boolean deadline = pe.status() == CallStatus.TIMEOUT && pe.httpStatus() == 0 && attemptEndsAtDeadline;
+      fail(pe.status(), deadline ? timeoutReason() : pe.getMessage(), pe);
     } else if (f instanceof CancellationException) {
       cancelled();
     } else {
@@ -175,13 +182,25 @@ abstract class CallLifecycle<T> {
       succeed(verdict.value());
       return false;
     }
+    roundReasons.add(verdict.reason());
     if (round >= policy.repairs()) {
-      String prefix = round == 0 ? "" : "still invalid after " + round + (round == 1 ? " re-ask: " : " re-asks: ");
-      fail(CallStatus.INVALID_OUTPUT, prefix + verdict.reason(), null);
+      fail(CallStatus.INVALID_OUTPUT, perAnswerReasons(), null);
       return false;
     }
     repairs.add(new Repair(reply.output(), verdict.feedback()));
     return true;
+  }
+
+  /** One answer: its reason; after re-asks: {@code attempt 1: …; attempt 2: …}, one per answer. */
+  private String perAnswerReasons() {
+    if (roundReasons.size() == 1) {
+      return roundReasons.get(0);
+    }
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < roundReasons.size(); i++) {
+      b.append(i == 0 ? "" : "; ").append("attempt ").append(i + 1).append(": ").append(roundReasons.get(i));
+    }
+    return b.toString();
   }
 
   void addUsage(Usage more) {
@@ -254,16 +273,22 @@ abstract class CallLifecycle<T> {
     return "no valid answer within " + policy.timeout().toMillis() + " ms" + (n > 1 ? " over " + n + " attempts" : "");
   }
 
+  /** Token counts to record when the provider reported none; {@code null} to record what it reported. */
+  Usage estimatedUsage(CallStatus status) {
+    return null;
+  }
+
   private CallRecord record(CallStatus status, String reason) {
     long latencyMs = (System.nanoTime() - startNanos) / 1_000_000;
-    Usage u = usage;
+    Usage estimate = estimatedUsage(status);
+    Usage u = estimate != null ? estimate : usage;
     var settings = executor.settings();
     String traceId = inv.traceId() != null ? inv.traceId() : "trace_" + UUID.randomUUID().toString().replace("-", "");
     return new CallRecord(traceId, spec.name(), settings.provider().name(), policy.model(), spec.promptVersion(),
         status, attempts.get(), latencyMs, u.inputTokens(), u.outputTokens(), u.cachedInputTokens(),
         settings.rateCard().cost(policy.model(), u.inputTokens(), u.cachedInputTokens(), u.outputTokens()),
         reason, executor.fingerprints == null ? null : executor.fingerprints.of(inv.userPrompt()), inv.idempotencyKey(),
-        attributes);
+        estimate != null, attributes);
   }
 
   static Throwable unwrap(Throwable t) {

@@ -6,13 +6,14 @@ import java.time.Duration;
 
 /**
  * The policy in force for one call, resolved once: the call's {@link CallOptions}, then the
- * runtime's per-task options, then the annotation, then the runtime's defaults.
+ * runtime's per-task options, then the runtime-wide model override, then what the annotation
+ * writes, then the runtime's defaults.
  */
 record CallPolicy(String model, Duration timeout, Duration attemptTimeout, int maxRetries, int repairs) {
 
   static CallPolicy resolve(TaskSpec<?> spec, CallOptions call, RuntimeSettings settings) {
     CallOptions task = settings.taskOptions().getOrDefault(spec.name(), CallOptions.none());
-    String model = first(call.model(), task.model(), spec.model(), settings.defaultModel());
+    String model = first(call.model(), task.model(), settings.modelOverride(), spec.model(), settings.defaultModel());
     Duration timeout = first(call.timeout(), task.timeout(), spec.timeout(), settings.defaultTimeout());
     Duration attempt = first(call.attemptTimeout(), task.attemptTimeout(), settings.attemptTimeout(), timeout);
     int maxRetries = first(call.maxRetries(), task.maxRetries(), inherit(spec.maxRetries()), settings.defaultMaxRetries());

@@ -12,6 +12,7 @@ import java.util.Map;
 public record RuntimeSettings(
     LlmProvider provider,
     String defaultModel,
+    String modelOverride,
     Duration defaultTimeout,
     Duration attemptTimeout,
     int defaultMaxRetries,

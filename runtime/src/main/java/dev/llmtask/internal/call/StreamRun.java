@@ -10,6 +10,7 @@ import dev.llmtask.internal.output.JsonDecoders;
 import dev.llmtask.internal.output.OutputValidator.Verdict;
 import dev.llmtask.internal.output.WrappedTextDeltas;
 import dev.llmtask.provider.ModelReply;
+import dev.llmtask.provider.ModelReply.Usage;
 import dev.llmtask.provider.ModelRequest;
 import dev.llmtask.provider.ModelStream;
 import dev.llmtask.provider.ModelStreamListener;
@@ -37,6 +38,7 @@ final class StreamRun<T> extends CallLifecycle<T> implements LlmStream<T>, Model
   private volatile ModelStream stream;
   private volatile CompletableFuture<ModelStream> opening;
   private volatile long lastActivityNanos = System.nanoTime();
+  private volatile long deliveredChars; // written only by the stream's delivering thread
 
   StreamRun(TaskExecutor executor, TaskSpec<T> spec, Invocation<T> inv) {
     super(executor, spec, inv);
@@ -108,6 +110,7 @@ final class StreamRun<T> extends CallLifecycle<T> implements LlmStream<T>, Model
       return;
     }
     state = State.STREAMING;
+    deliveredChars += piece.length();
     String shown = text == null ? piece : text.feed(piece);
     if (!shown.isEmpty()) {
       events.publish(new StreamEvent.Delta<>(shown), false);
@@ -128,6 +131,26 @@ final class StreamRun<T> extends CallLifecycle<T> implements LlmStream<T>, Model
     } else {
       fail(CallStatus.INVALID_OUTPUT, "the streamed answer is invalid (no re-ask mid-stream): " + verdict.reason(), null);
     }
+  }
+
+  /**
+   * A stream cancelled or cut before the provider's usage arrived still cost tokens: estimate them
+   * at 4 characters a token, from the delivered text and the prompts (see
+   * {@link dev.llmtask.CallRecord#usageEstimated()}).
+   */
+  @Override
+  Usage estimatedUsage(CallStatus status) {
+    long delivered = deliveredChars;
+    if (status == CallStatus.OK || delivered == 0 || usage.inputTokens() + usage.outputTokens() > 0) {
+      return null;
+    }
+    long promptChars = (inv.systemPrompt() == null ? 0 : inv.systemPrompt().length())
+        + (inv.userPrompt() == null ? 0 : inv.userPrompt().length());
+    return new Usage(tokensIn(promptChars), tokensIn(delivered), 0);
+  }
+
+  private static long tokensIn(long chars) {
+    return (chars + 3) / 4;
   }
 
   @Override

@@ -3,7 +3,6 @@ package dev.llmtask.internal.output;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import dev.llmtask.codegen.Invocation.NamedCheck;
@@ -18,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.concurrent.CompletableFuture;
 import org.hibernate.validator.messageinterpolation.ParameterMessageInterpolator;
 
@@ -142,25 +143,75 @@ public final class OutputValidator {
     return "the answer does not match the JSON schema: " + e.getOriginalMessage();
   }
 
-  /** The failure's kind and JSON path only, for telemetry. */
+  /**
+   * What is wrong and where, with the JSON names the schema uses and never a value from the answer,
+   * for telemetry: {@code orderId: missing}, {@code priority: not one of [low, medium, high]},
+   * {@code rotation_window_days: expected integer}.
+   */
   static String describeSafely(JsonProcessingException e) {
-    String path = e instanceof JsonMappingException m ? path(m) : "";
-    String where = path.isEmpty() ? "" : " at " + path;
-    if (e instanceof UnrecognizedPropertyException) {
-      return "the answer has a property the schema does not allow" + where;
+    if (!(e instanceof JsonMappingException m)) {
+      return "the answer is not valid JSON";
     }
-    if (e instanceof InvalidFormatException) {
-      return "the answer has a value outside the schema" + where;
+    List<JsonMappingException.Reference> refs = m.getPath();
+    if (e instanceof UnrecognizedPropertyException) {
+      // the property's name is the model's text: say where, not what
+      return at(path(refs.subList(0, Math.max(0, refs.size() - 1))), "unexpected property");
+    }
+    Matcher missing = MISSING_PROPERTY.matcher(String.valueOf(m.getOriginalMessage()));
+    if (missing.find()) { // the name comes from the answer type, not from the answer; Jackson's path ends with it
+      String path = path(refs);
+      return at(path.isEmpty() ? missing.group(1) : path, "missing");
+    }
+    Class<?> target = e instanceof MismatchedInputException mi ? mi.getTargetType() : null;
+    String path = path(refs);
+    if (target != null && target.isEnum()) {
+      return at(path, "not one of " + enumValues(target));
     }
     if (e instanceof MismatchedInputException) {
-      return "the answer does not match the schema" + where;
+      return at(path, target == null ? "does not match the schema" : "expected " + jsonType(target));
     }
-    return "the answer is not valid JSON";
+    return at(path, "does not match the schema");
   }
 
-  private static String path(JsonMappingException e) {
+  private static final Pattern MISSING_PROPERTY = Pattern.compile("Missing (?:required )?creator property '([A-Za-z0-9_$-]{1,64})'");
+
+  private static String at(String path, String problem) {
+    return path.isEmpty() ? "the answer: " + problem : path + ": " + problem;
+  }
+
+  /** The enum's wire values in declaration order, as the schema lists them. */
+  private static String enumValues(Class<?> type) {
+    List<String> values = new ArrayList<>();
+    for (Object constant : type.getEnumConstants()) {
+      values.add(JsonDecoders.MAPPER.convertValue(constant, String.class));
+    }
+    return "[" + String.join(", ", values) + "]";
+  }
+
+  private static String jsonType(Class<?> type) {
+    if (type == int.class || type == long.class || type == short.class || type == byte.class
+        || type == Integer.class || type == Long.class || type == Short.class || type == Byte.class
+        || type == java.math.BigInteger.class) {
+      return "integer";
+    }
+    if (type == double.class || type == float.class || Number.class.isAssignableFrom(type)) {
+      return "number";
+    }
+    if (type == boolean.class || type == Boolean.class) {
+      return "boolean";
+    }
+    if (CharSequence.class.isAssignableFrom(type) || type == char.class || type == Character.class) {
+      return "string";
+    }
+    if (type.isArray() || Collection.class.isAssignableFrom(type)) {
+      return "array";
+    }
+    return "object";
+  }
+
+  private static String path(List<JsonMappingException.Reference> refs) {
     StringBuilder b = new StringBuilder();
-    for (JsonMappingException.Reference ref : e.getPath()) {
+    for (JsonMappingException.Reference ref : refs) {
       if (ref.getFieldName() != null) {
         if (b.length() > 0) {
           b.append('.');
