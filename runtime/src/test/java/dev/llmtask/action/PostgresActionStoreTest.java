@@ -72,17 +72,8 @@ class PostgresActionStoreTest extends ActionStoreContract {
   @Test
   void aJvmKilledInsideTheActionHoldsTheKeyUntilItsLeaseExpiresThenExactlyOneCallerRunsIt() throws Exception {
     long leaseMs = 4_000;
-    Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), ClaimAndHold.class.getName(),
-        postgres.getJdbcUrl("postgres", "postgres"), table, Long.toString(leaseMs))
-        .redirectError(ProcessBuilder.Redirect.INHERIT)
-        .start();
-    try {
-      assertTimeoutPreemptively(Duration.ofSeconds(30), () -> awaitLine(child, ClaimAndHold.ACTING));
-    } finally {
-      child.destroyForcibly();
-    }
-    assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    killChildAfter(ClaimAndHold.ACTING, ClaimAndHold.class.getName(), postgres.getJdbcUrl("postgres", "postgres"),
+        table, Long.toString(leaseMs));
     Map<String, Object> claim = row();
     assertThat(claim.get("state")).isEqualTo("claimed");
     Instant leaseUntil = ((OffsetDateTime) claim.get("lease_until")).toInstant();
@@ -118,18 +109,8 @@ class PostgresActionStoreTest extends ActionStoreContract {
     try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
       s.execute("CREATE TABLE " + jobs + " (id varchar(64) PRIMARY KEY, fence bigint NOT NULL)");
     }
-    long leaseMs = 1_500;
-    Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), CreateCheckpointAndHold.class.getName(),
-        postgres.getJdbcUrl("postgres", "postgres"), table, jobs, Long.toString(leaseMs))
-        .redirectError(ProcessBuilder.Redirect.INHERIT)
-        .start();
-    try {
-      assertTimeoutPreemptively(Duration.ofSeconds(30), () -> awaitLine(child, CreateCheckpointAndHold.CREATED));
-    } finally {
-      child.destroyForcibly();
-    }
-    assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    killChildAfter(CreateCheckpointAndHold.CREATED, CreateCheckpointAndHold.class.getName(),
+        postgres.getJdbcUrl("postgres", "postgres"), table, jobs, "1500");
 
     List<String> seen = new ArrayList<>();
     ActionOutcome<Job> outcome = actions().waitFor(Duration.ofSeconds(20)).build().once(ACTION, KEY, REQUEST, Job.class,
@@ -250,6 +231,20 @@ class PostgresActionStoreTest extends ActionStoreContract {
         .isInstanceOf(ActionStoreException.class)
         .hasMessageContaining("could not claim a key in table llmtask_action (SQLState 08");
     assertThat(runs).hasValue(0);
+  }
+
+  /** Runs {@code mainClass} in a child JVM, waits for it to print {@code line}, then kills it ({@code destroyForcibly}). */
+  private static void killChildAfter(String line, String mainClass, String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), mainClass));
+    command.addAll(List.of(args));
+    Process child = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    try {
+      assertTimeoutPreemptively(Duration.ofSeconds(30), () -> awaitLine(child, line));
+    } finally {
+      child.destroyForcibly();
+    }
+    assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
   }
 
   private static void awaitLine(Process child, String expected) throws IOException {
