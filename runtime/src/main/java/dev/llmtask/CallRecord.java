@@ -31,7 +31,10 @@ import java.util.Objects;
  *     prompts' characters divided by 4 (rounded up) — the usual rule of thumb for English text.
  * @param requestId the provider's request id of the last answer received, or {@code null}
  * @param attemptDetails one entry per provider attempt, in order
- * @param attributes string attributes set by links (e.g. {@code cache=hit}), in the order first set
+ * @param attributes string attributes set by links (e.g. {@code cache=hit}), in the order first set;
+ *     never customer text. {@code answer_unwrapped=fence} when the accepted answer came wrapped in a
+ *     Markdown code fence ({@code bom}: after a byte-order mark; {@code bom+fence}: both; the leniency
+ *     rules are in docs/policies.md)
  */
 public record CallRecord(
     String traceId,
@@ -53,6 +56,9 @@ public record CallRecord(
     String requestId,
     List<Attempt> attemptDetails,
     Map<String, String> attributes) {
+
+  /** The name of the attribute that says the answer was unwrapped before decoding, and how. */
+  public static final String ANSWER_UNWRAPPED = "answer_unwrapped";
 
   public CallRecord {
     Objects.requireNonNull(task, "task");

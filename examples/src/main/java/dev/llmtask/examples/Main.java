@@ -29,6 +29,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -157,6 +158,9 @@ public final class Main {
    * Step 1b, act: the decision passed its check, so create the rotation job, once. The caller gives
    * up waiting before the slow job service answers (an uncertain timeout: was a job created?) and
    * retries with the same idempotency key; the retry returns the job the first attempt created.
+   * The body is safe on takeover too: it records the job id as a checkpoint before creating the
+   * job, so a run that takes over the claim of one that died finds that job instead of creating a
+   * second one.
    */
   private static void actOnce(RotationDecision decision, PrintStream out) {
     out.println();
@@ -170,9 +174,17 @@ public final class Main {
     JobRequest request = JobRequest.of("acct_10234", decision);
     CountDownLatch reachedService = new CountDownLatch(1);
     Supplier<ActionOutcome<RotationJob>> createOnce = () -> actions.once(
-        "create_rotation_job", "rotate_acct_10234_2026_11", request, RotationJob.class, () -> {
+        "create_rotation_job", "rotate_acct_10234_2026_11", request, RotationJob.class, ctx -> {
           reachedService.countDown();
-          return jobs.create(request);
+          if (ctx.takeover() && ctx.lastCheckpoint().isPresent()) {
+            Optional<RotationJob> created = jobs.find(ctx.lastCheckpoint().get());
+            if (created.isPresent()) {
+              return created.get(); // the run that died created it: finish that one, create no other
+            }
+          }
+          String id = jobs.reserveId(request);
+          ctx.checkpoint(id); // before the side effect, so that a takeover can look the job up
+          return jobs.create(id, request);
         });
     try {
       CompletableFuture<ActionOutcome<RotationJob>> first = CompletableFuture.supplyAsync(createOnce);

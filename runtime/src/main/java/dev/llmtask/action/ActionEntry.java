@@ -11,8 +11,12 @@ import java.util.Objects;
  * @param state where the action stands
  * @param result the stored result as JSON when {@link State#COMPLETED}, else {@code null}
  * @param failure the exception type recorded when {@link State#FAILED}, else {@code null}
+ * @param fence grows by one with every claim of the key (1 for the first): the fencing token
+ * @param takenOver true when the current claim took over a claim that stored no outcome
+ * @param checkpoint the last checkpoint recorded for the key while claimed, or {@code null}
  */
-public record ActionEntry(String owner, String fingerprint, State state, String result, String failure) {
+public record ActionEntry(String owner, String fingerprint, State state, String result, String failure, long fence,
+    boolean takenOver, String checkpoint) {
 
   /** Where an action stands. */
   public enum State {
@@ -30,6 +34,11 @@ public record ActionEntry(String owner, String fingerprint, State state, String 
     Objects.requireNonNull(state, "state");
   }
 
+  /** An entry of a first claim: fence 1, not taken over, no checkpoint. */
+  public ActionEntry(String owner, String fingerprint, State state, String result, String failure) {
+    this(owner, fingerprint, state, result, failure, 1, false, null);
+  }
+
   /** True when {@code owner} holds the claim, i.e. the call with that token must run the action. */
   public boolean claimedBy(String owner) {
     return state == State.CLAIMED && this.owner.equals(owner);
@@ -42,10 +51,10 @@ public record ActionEntry(String owner, String fingerprint, State state, String 
     }
   }
 
-  /** Leaves the stored result out: it may hold customer data. */
+  /** Leaves the stored result and the checkpoint out: they may hold customer data. */
   @Override
   public String toString() {
-    return "ActionEntry[state=" + state + ", owner=" + owner + ", fingerprint=" + fingerprint
-        + (failure == null ? "" : ", failure=" + failure) + "]";
+    return "ActionEntry[state=" + state + ", owner=" + owner + ", fingerprint=" + fingerprint + ", fence=" + fence
+        + (takenOver ? ", takenOver" : "") + (failure == null ? "" : ", failure=" + failure) + "]";
   }
 }

@@ -17,7 +17,9 @@ public interface ActionStore {
    * Claims (action, key) for {@code owner} when there is no entry, when the entry is
    * {@link ActionEntry.State#CLAIMED claimed} with the same fingerprint and its lease has expired (its
    * owner is presumed dead), or when the entry finished and its retention has passed. Otherwise
-   * leaves the entry alone.
+   * leaves the entry alone. Every claim that wins adds one to the entry's {@link ActionEntry#fence
+   * fence}; a claim that takes over an entry still {@link ActionEntry.State#CLAIMED claimed} keeps
+   * its checkpoint and is {@link ActionEntry#takenOver taken over}, any other starts with none.
    *
    * @return the entry as it stands after the attempt: {@link ActionEntry#claimedBy claimedBy(owner)}
    *     tells whether this call won the claim
@@ -36,9 +38,22 @@ public interface ActionStore {
   boolean finish(String action, String key, String owner, ActionEntry.State outcome, String detail, Duration retention);
 
   /**
-   * Drops the claim of {@code owner}, so that the next caller runs the action again.
+   * Drops the claim of {@code owner}, so that the next caller runs the action again. When a
+   * checkpoint was recorded, the entry is kept with its lease ended instead, so that the next
+   * caller takes it over and sees the checkpoint.
    *
    * @return {@code false} when {@code owner} no longer holds the claim; nothing is changed then
    */
   boolean release(String action, String key, String owner);
+
+  /**
+   * Records {@code checkpoint} on the entry {@code owner} holds claimed; a later takeover reads it.
+   *
+   * @return {@code false} when {@code owner} no longer holds the claim; nothing is changed then
+   * @throws UnsupportedOperationException by default: a store that keeps no checkpoints
+   */
+  default boolean checkpoint(String action, String key, String owner, String checkpoint) {
+    throw new UnsupportedOperationException(getClass().getName() + " keeps no checkpoints; use InMemoryActionStore"
+        + " or JdbcActionStore, or implement ActionStore.checkpoint");
+  }
 }

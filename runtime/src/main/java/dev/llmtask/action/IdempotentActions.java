@@ -10,14 +10,26 @@ import dev.llmtask.IdempotencyKey;
 import dev.llmtask.action.ActionEntry.State;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /**
- * The "act" boundary: runs a side effect (create a job, send an e-mail, charge a card) at most once
- * per idempotency key, and returns the stored result to every repeat, across threads, processes and
- * crashes as far as the {@link ActionStore} is shared.
+ * The "act" boundary: runs a side effect (create a job, send an e-mail, charge a card) once per
+ * idempotency key, and returns the stored result to every repeat, across threads and processes as
+ * far as the {@link ActionStore} is shared.
+ *
+ * <p>What is guaranteed, window by window: before the claim nothing runs; while a call holds the
+ * claim, no other call runs the action (they wait, then get {@link ActionInProgressException});
+ * once the result is stored, the action never runs again for the key. One window stays open: when
+ * the process dies, or the store fails, <em>after</em> the side effect and <em>before</em> the
+ * result is stored, the next call after the lease runs the body again. A plain {@link ActionBody}
+ * then repeats the side effect; a {@link ResumableActionBody} is told it is a
+ * {@linkplain ActionContext#takeover() takeover}, sees the dead run's last
+ * {@linkplain ActionContext#checkpoint checkpoint}, and gets a {@linkplain ActionContext#fencingToken()
+ * fencing token} the dead run's late writes cannot reuse, so it can finish the job instead of
+ * repeating it. A store failure says in {@link ActionStoreException#failedStep()} which step failed.
  *
  * <pre>{@code
  * IdempotentActions actions = IdempotentActions.using(JdbcActionStore.using(dataSource));
@@ -91,9 +103,21 @@ public final class IdempotentActions {
    * @throws IdempotencyKeyReuseException when the key was used with another request
    * @throws ActionInProgressException when another call holds the claim past the wait
    * @throws ActionFailedException see {@link ActionFailedException.Reason}
-   * @throws ActionStoreException when the store cannot be reached
+   * @throws ActionStoreException when the store cannot be reached; {@link ActionStoreException#failedStep()}
+   *     says whether the action may have run
    */
   public <R> ActionOutcome<R> once(String action, String key, Object request, Class<R> resultType, ActionBody<R> body) {
+    Objects.requireNonNull(body, "body");
+    return once(action, key, request, resultType, (ResumableActionBody<R>) context -> body.run());
+  }
+
+  /**
+   * {@link #once(String, String, Object, Class, ActionBody) once} with a body that is told about its
+   * run: whether it takes over a run that stored no outcome, its attempt and fencing token, and the
+   * last checkpoint ({@link ActionContext}). Everything else is the same.
+   */
+  public <R> ActionOutcome<R> once(String action, String key, Object request, Class<R> resultType,
+      ResumableActionBody<R> body) {
     checkActionName(action);
     checkKey(key);
     Objects.requireNonNull(request, "request");
@@ -106,7 +130,7 @@ public final class IdempotentActions {
     while (true) {
       ActionEntry entry = store.claim(action, key, print, owner, lease);
       if (entry.claimedBy(owner)) {
-        return new ActionOutcome<>(run(action, key, owner, resultType, body), true);
+        return new ActionOutcome<>(run(action, key, owner, entry, resultType, body), true);
       }
       if (!entry.fingerprint().equals(print)) {
         throw new IdempotencyKeyReuseException(action, key);
@@ -146,10 +170,11 @@ public final class IdempotentActions {
   }
 
   /** Runs the body as the claim's owner and settles the claim: result stored, failure recorded, or claim released. */
-  private <R> R run(String action, String key, String owner, Class<R> resultType, ActionBody<R> body) {
+  private <R> R run(String action, String key, String owner, ActionEntry claim, Class<R> resultType,
+      ResumableActionBody<R> body) {
     R value;
     try {
-      value = body.run();
+      value = body.run(new Run(action, key, owner, claim));
     } catch (Throwable t) {
       settleFailure(action, key, owner, t);
       if (t instanceof RuntimeException unchecked) {
@@ -176,6 +201,61 @@ public final class IdempotentActions {
       throw new ActionFailedException(action, key, ActionFailedException.Reason.LEASE_LOST, null, null);
     }
     return value;
+  }
+
+  /** The context of the run that holds the claim. */
+  private final class Run implements ActionContext {
+    private final String action;
+    private final String key;
+    private final String owner;
+    private final ActionEntry claim;
+    private volatile String checkpoint;
+
+    Run(String action, String key, String owner, ActionEntry claim) {
+      this.action = action;
+      this.key = key;
+      this.owner = owner;
+      this.claim = claim;
+      this.checkpoint = claim.checkpoint();
+    }
+
+    @Override
+    public boolean takeover() {
+      return claim.takenOver();
+    }
+
+    @Override
+    public int attempt() {
+      return (int) Math.min(Integer.MAX_VALUE, claim.fence());
+    }
+
+    @Override
+    public long fencingToken() {
+      return claim.fence();
+    }
+
+    @Override
+    public Optional<String> lastCheckpoint() {
+      return Optional.ofNullable(checkpoint);
+    }
+
+    @Override
+    public void checkpoint(String note) {
+      Objects.requireNonNull(note, "checkpoint");
+      if (note.length() > MAX_CHECKPOINT_LENGTH) {
+        throw new IllegalArgumentException("A checkpoint has at most " + MAX_CHECKPOINT_LENGTH + " characters, this one "
+            + note.length() + "; record an identifier, not a document");
+      }
+      if (!store.checkpoint(action, key, owner, note)) {
+        throw new ActionFailedException(action, key, ActionFailedException.Reason.LEASE_LOST, null, null);
+      }
+      checkpoint = note;
+    }
+
+    @Override
+    public String toString() {
+      return "ActionContext[attempt=" + claim.fence() + (claim.takenOver() ? ", takeover" : "") + "]";
+    }
   }
 
   private void settleFailure(String action, String key, String owner, Throwable failure) {

@@ -31,19 +31,45 @@ public final class InMemoryActionStore implements ActionStore {
   @Override
   public ActionEntry claim(String action, String key, String fingerprint, String owner, Duration lease) {
     Instant now = clock.instant();
-    return slots.compute(new Id(action, key), (id, slot) -> slot == null || slot.free(fingerprint, now)
-        ? new Slot(new ActionEntry(owner, fingerprint, State.CLAIMED, null, null), now.plus(lease), null)
-        : slot).entry();
+    return slots.compute(new Id(action, key), (id, slot) -> {
+      if (slot == null) {
+        return new Slot(new ActionEntry(owner, fingerprint, State.CLAIMED, null, null), now.plus(lease), null);
+      }
+      if (!slot.free(fingerprint, now)) {
+        return slot;
+      }
+      ActionEntry old = slot.entry();
+      boolean takeover = old.state() == State.CLAIMED;
+      return new Slot(new ActionEntry(owner, fingerprint, State.CLAIMED, null, null, old.fence() + 1, takeover,
+          takeover ? old.checkpoint() : null), now.plus(lease), null);
+    }).entry();
   }
 
   @Override
   public boolean release(String action, String key, String owner) {
+    Instant now = clock.instant();
     boolean[] released = {false};
     slots.computeIfPresent(new Id(action, key), (id, slot) -> {
       released[0] = slot.entry().claimedBy(owner);
-      return released[0] ? null : slot;
+      if (!released[0]) {
+        return slot;
+      }
+      // with a checkpoint, end the lease instead: the next caller takes over and sees it
+      return slot.entry().checkpoint() == null ? null : new Slot(slot.entry(), now.minusMillis(1), null);
     });
     return released[0];
+  }
+
+  @Override
+  public boolean checkpoint(String action, String key, String owner, String checkpoint) {
+    boolean[] recorded = {false};
+    slots.computeIfPresent(new Id(action, key), (id, slot) -> {
+      ActionEntry e = slot.entry();
+      recorded[0] = e.claimedBy(owner);
+      return recorded[0] ? new Slot(new ActionEntry(e.owner(), e.fingerprint(), e.state(), null, null, e.fence(),
+          e.takenOver(), checkpoint), slot.leaseUntil(), slot.expiresAt()) : slot;
+    });
+    return recorded[0];
   }
 
   @Override
@@ -55,7 +81,8 @@ public final class InMemoryActionStore implements ActionStore {
       finished[0] = slot.entry().claimedBy(owner);
       return finished[0]
           ? new Slot(new ActionEntry(owner, slot.entry().fingerprint(), outcome,
-              outcome == State.COMPLETED ? detail : null, outcome == State.FAILED ? detail : null), slot.leaseUntil(),
+              outcome == State.COMPLETED ? detail : null, outcome == State.FAILED ? detail : null,
+              slot.entry().fence(), slot.entry().takenOver(), slot.entry().checkpoint()), slot.leaseUntil(),
               retention == null ? null : now.plus(retention))
           : slot;
     });

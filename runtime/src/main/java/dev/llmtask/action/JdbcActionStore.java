@@ -37,7 +37,7 @@ public final class JdbcActionStore implements ActionStore {
   /** Plain lower-case identifiers, short enough to leave room for the index name's suffix. */
   private static final Pattern TABLE_NAME = Pattern.compile("[a-z_][a-z0-9_]{0,47}");
   private static final String SCHEMA_RESOURCE = "postgresql.sql";
-  private static final String COLUMNS = "owner, fingerprint, state, result, failure";
+  private static final String COLUMNS = "owner, fingerprint, state, result, failure, fence, taken_over, checkpoint";
   /** A claim finds the row gone (released in between) at most this often before giving up. */
   private static final int CLAIM_ROUNDS = 5;
 
@@ -47,6 +47,8 @@ public final class JdbcActionStore implements ActionStore {
   private final String selectSql;
   private final String finishSql;
   private final String releaseSql;
+  private final String endLeaseSql;
+  private final String checkpointSql;
   private final String deleteExpiredSql;
 
   private JdbcActionStore(DataSource dataSource, String table) {
@@ -57,7 +59,8 @@ public final class JdbcActionStore implements ActionStore {
         + " VALUES (?, ?, ?, 'claimed', ?, clock_timestamp() + CAST(? AS bigint) * interval '1 millisecond')"
         + " ON CONFLICT (action, idem_key) DO UPDATE SET fingerprint = EXCLUDED.fingerprint, state = 'claimed',"
         + " owner = EXCLUDED.owner, lease_until = EXCLUDED.lease_until, result = NULL, failure = NULL,"
-        + " created_at = EXCLUDED.created_at, finished_at = NULL, expires_at = NULL"
+        + " created_at = EXCLUDED.created_at, finished_at = NULL, expires_at = NULL, fence = t.fence + 1,"
+        + " taken_over = (t.state = 'claimed'), checkpoint = CASE WHEN t.state = 'claimed' THEN t.checkpoint END"
         + " WHERE (t.state = 'claimed' AND t.lease_until < clock_timestamp() AND t.fingerprint = EXCLUDED.fingerprint)"
         + " OR (t.state <> 'claimed' AND t.expires_at < clock_timestamp())"
         + " RETURNING " + COLUMNS;
@@ -65,7 +68,13 @@ public final class JdbcActionStore implements ActionStore {
     this.finishSql = "UPDATE " + table + " SET state = ?, result = ?, failure = ?, finished_at = clock_timestamp(),"
         + " expires_at = clock_timestamp() + CAST(? AS bigint) * interval '1 millisecond'"
         + " WHERE action = ? AND idem_key = ? AND owner = ? AND state = 'claimed'";
-    this.releaseSql = "DELETE FROM " + table + " WHERE action = ? AND idem_key = ? AND owner = ? AND state = 'claimed'";
+    this.releaseSql = "DELETE FROM " + table
+        + " WHERE action = ? AND idem_key = ? AND owner = ? AND state = 'claimed' AND checkpoint IS NULL";
+    // a claim with a checkpoint is kept, its lease ended, so that the next caller takes it over
+    this.endLeaseSql = "UPDATE " + table + " SET lease_until = clock_timestamp() - interval '1 millisecond'"
+        + " WHERE action = ? AND idem_key = ? AND owner = ? AND state = 'claimed'";
+    this.checkpointSql = "UPDATE " + table + " SET checkpoint = ?"
+        + " WHERE action = ? AND idem_key = ? AND owner = ? AND state = 'claimed'";
     this.deleteExpiredSql = "DELETE FROM " + table + " WHERE expires_at < clock_timestamp()";
   }
 
@@ -100,7 +109,7 @@ public final class JdbcActionStore implements ActionStore {
 
   /** Creates the table and its index unless they exist. */
   public void createTableIfMissing() {
-    inConnection("create its table", c -> {
+    inConnection(ActionStoreException.Step.MAINTENANCE, "create its table", c -> {
       try (Statement s = c.createStatement()) {
         s.execute(schemaSql());
       }
@@ -110,7 +119,7 @@ public final class JdbcActionStore implements ActionStore {
 
   /** Deletes the finished entries whose retention has passed; returns how many. Run it now and then. */
   public int deleteExpired() {
-    return inConnection("delete expired entries", c -> {
+    return inConnection(ActionStoreException.Step.MAINTENANCE, "delete expired entries", c -> {
       try (PreparedStatement s = c.prepareStatement(deleteExpiredSql)) {
         return s.executeUpdate();
       }
@@ -119,7 +128,7 @@ public final class JdbcActionStore implements ActionStore {
 
   @Override
   public ActionEntry claim(String action, String key, String fingerprint, String owner, Duration lease) {
-    return inConnection("claim a key", c -> {
+    return inConnection(ActionStoreException.Step.CLAIM, "claim a key", c -> {
       for (int round = 0; round < CLAIM_ROUNDS; round++) {
         ActionEntry entry = queryEntry(c, claimSql, action, key, fingerprint, owner, lease.toMillis());
         if (entry == null) { // the row exists and is not free: read it as it stands
@@ -135,13 +144,20 @@ public final class JdbcActionStore implements ActionStore {
 
   @Override
   public boolean release(String action, String key, String owner) {
-    return inConnection("release a claim", c -> update(c, releaseSql, action, key, owner) == 1);
+    return inConnection(ActionStoreException.Step.RELEASE, "release a claim",
+        c -> update(c, releaseSql, action, key, owner) == 1 || update(c, endLeaseSql, action, key, owner) == 1);
+  }
+
+  @Override
+  public boolean checkpoint(String action, String key, String owner, String checkpoint) {
+    return inConnection(ActionStoreException.Step.CHECKPOINT, "record a checkpoint",
+        c -> update(c, checkpointSql, checkpoint, action, key, owner) == 1);
   }
 
   @Override
   public boolean finish(String action, String key, String owner, State outcome, String detail, Duration retention) {
     ActionEntry.requireFinished(outcome);
-    return inConnection("store an outcome", c -> update(c, finishSql, outcome.name().toLowerCase(Locale.ROOT),
+    return inConnection(ActionStoreException.Step.OUTCOME, "store an outcome", c -> update(c, finishSql, outcome.name().toLowerCase(Locale.ROOT),
         outcome == State.COMPLETED ? detail : null, outcome == State.FAILED ? detail : null,
         retention == null ? null : retention.toMillis(), action, key, owner) == 1);
   }
@@ -152,7 +168,8 @@ public final class JdbcActionStore implements ActionStore {
         return null;
       }
       return new ActionEntry(rs.getString("owner"), rs.getString("fingerprint"),
-          State.valueOf(rs.getString("state").toUpperCase(Locale.ROOT)), rs.getString("result"), rs.getString("failure"));
+          State.valueOf(rs.getString("state").toUpperCase(Locale.ROOT)), rs.getString("result"), rs.getString("failure"),
+          rs.getLong("fence"), rs.getBoolean("taken_over"), rs.getString("checkpoint"));
     }
   }
 
@@ -174,7 +191,7 @@ public final class JdbcActionStore implements ActionStore {
     return s;
   }
 
-  private <T> T inConnection(String what, SqlWork<T> work) {
+  private <T> T inConnection(ActionStoreException.Step step, String what, SqlWork<T> work) {
     try (Connection c = dataSource.getConnection()) {
       try {
         T result = work.apply(c);
@@ -190,8 +207,9 @@ public final class JdbcActionStore implements ActionStore {
       }
     } catch (SQLException e) {
       // the SQLState and the cause say what failed; parameters (which carry results) stay out of the message
-      throw new ActionStoreException("The action store could not " + what + " in table " + table
-          + " (SQLState " + e.getSQLState() + ")", e);
+      throw new ActionStoreException(step, "The action store could not " + what + " in table " + table
+          + " (SQLState " + e.getSQLState() + ")" + (step == ActionStoreException.Step.OUTCOME
+              ? "; the action ran but its outcome is not stored" : ""), e);
     }
   }
 

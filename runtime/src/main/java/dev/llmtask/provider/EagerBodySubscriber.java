@@ -22,8 +22,14 @@ abstract class EagerBodySubscriber<T> implements HttpResponse.BodySubscriber<T> 
   @Override
   public final void onSubscribe(Flow.Subscription s) {
     this.subscription = s;
-    s.request(Long.MAX_VALUE);
+    subscribed();
+    if (!body.isDone()) {
+      s.request(Long.MAX_VALUE);
+    }
   }
+
+  /** Called once the body may be read, before any of it is asked for; may {@link #stopReading()}. */
+  void subscribed() {}
 
   @Override
   public final void onError(Throwable t) {

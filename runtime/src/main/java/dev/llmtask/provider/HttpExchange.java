@@ -16,9 +16,6 @@ import java.util.concurrent.CompletionException;
  * is classified as a {@link ProviderException}.
  */
 final class HttpExchange {
-  /** The most a provider answer may hold; a hostile or broken server cannot exhaust memory. */
-  public static final int MAX_BODY_BYTES = 16 * 1024 * 1024;
-
   private HttpExchange() {}
 
   /** Reads a provider's answer: status, headers and the whole body. */
@@ -33,10 +30,10 @@ final class HttpExchange {
    * the future {@code sendAsync} returns would add a hand-off, because the JDK completes that one
    * on the default async pool, which on a 2-core machine starts a new thread per response.
    */
-  public static <R> CompletableFuture<R> send(HttpClient client, HttpRequest request, Reader<R> reader) {
+  public static <R> CompletableFuture<R> send(HttpClient client, HttpRequest request, int maxBytes, Reader<R> reader) {
     CompletableFuture<R> result = new CompletableFuture<>();
     CompletableFuture<HttpResponse<Void>> http = client.sendAsync(request, info ->
-        HttpResponse.BodySubscribers.mapping(bodyOf(info), body -> {
+        HttpResponse.BodySubscribers.mapping(bodyOf(info, maxBytes), body -> {
           try {
             result.complete(reader.read(info.statusCode(), info.headers(), body));
           } catch (RuntimeException e) {
@@ -67,10 +64,11 @@ final class HttpExchange {
    * Sends the request and waits on the calling thread ({@link HttpClient#send}, the JDK's fastest
    * path); an interrupt cancels the exchange and is rethrown.
    */
-  public static <R> R sendBlocking(HttpClient client, HttpRequest request, Reader<R> reader) throws InterruptedException {
+  public static <R> R sendBlocking(HttpClient client, HttpRequest request, int maxBytes, Reader<R> reader)
+      throws InterruptedException {
     HttpResponse<byte[]> response;
     try {
-      response = client.send(request, HttpExchange::bodyOf);
+      response = client.send(request, info -> bodyOf(info, maxBytes));
     } catch (java.io.IOException e) {
       throw e.getCause() instanceof ProviderException pe ? pe : HttpFailures.transport(e);
     }
@@ -86,34 +84,58 @@ final class HttpExchange {
   /**
    * A body of announced, acceptable length goes to the JDK's own byte-array subscriber, which the
    * client trusts to run on its selector thread (no hand-off to an executor per response); a body
-   * of unknown length (chunked) or above the limit gets the bounded collector.
+   * of unknown length (chunked) gets the bounded collector, and one announced above the limit is
+   * refused before a byte of it is read.
    */
-  private static HttpResponse.BodySubscriber<byte[]> bodyOf(HttpResponse.ResponseInfo info) {
+  static HttpResponse.BodySubscriber<byte[]> bodyOf(HttpResponse.ResponseInfo info, int maxBytes) {
     long length = info.headers().firstValueAsLong("content-length").orElse(-1);
-    return length >= 0 && length <= MAX_BODY_BYTES ? HttpResponse.BodySubscribers.ofByteArray() : new BoundedBody(MAX_BODY_BYTES);
+    return length >= 0 && length <= maxBytes ? HttpResponse.BodySubscribers.ofByteArray()
+        : new BoundedBody(info.statusCode(), maxBytes, length);
   }
 
   /** Collects the body up to a limit; past it the exchange fails with a classified error. */
   static final class BoundedBody extends EagerBodySubscriber<byte[]> {
+    private final int status;
     private final int limit;
+    private final long announced;
     private byte[] buf = new byte[8192];
     private int size;
+    private boolean over;
 
-    BoundedBody(int limit) {
+    /** @param announced the body's {@code content-length}, or -1 when unknown */
+    BoundedBody(int status, int limit, long announced) {
+      this.status = status;
       this.limit = limit;
+      this.announced = announced;
+    }
+
+    @Override
+    void subscribed() {
+      if (announced > limit) {
+        refuse("the body announces " + announced + " bytes");
+      }
+    }
+
+    private void refuse(String what) {
+      over = true;
+      stopReading();
+      body.completeExceptionally(HttpFailures.oversized(status,
+          what + ", more than the response-size cap of " + limit + " bytes (maxResponseBytes)"));
     }
 
     @Override
     public void onNext(List<ByteBuffer> items) {
+      if (over) {
+        return;
+      }
       for (ByteBuffer b : items) {
         int n = b.remaining();
         if (size + n > limit) {
-          stopReading();
-          body.completeExceptionally(HttpFailures.unreadable(200, "the body exceeds " + limit + " bytes", null));
+          refuse("the body exceeds " + limit + " bytes");
           return;
         }
         if (size + n > buf.length) {
-          buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, size + n));
+          buf = java.util.Arrays.copyOf(buf, (int) Math.min(limit, Math.max(buf.length * 2L, size + n)));
         }
         b.get(buf, size, n);
         size += n;
@@ -122,7 +144,7 @@ final class HttpExchange {
 
     @Override
     public void onComplete() {
-      body.complete(java.util.Arrays.copyOf(buf, size));
+      body.complete(size == buf.length ? buf : java.util.Arrays.copyOf(buf, size));
     }
   }
 }

@@ -20,10 +20,23 @@ public abstract class HttpProvider implements LlmProvider {
 
   private final URI endpoint;
   private final HttpClient client;
+  private final int maxResponseBytes;
+  private final int maxEventLineChars;
 
+  /** A provider with the default caps ({@link ProviderSettings#DEFAULT_MAX_RESPONSE_BYTES}, {@link ProviderSettings#DEFAULT_MAX_EVENT_LINE_CHARS}). */
   protected HttpProvider(URI endpoint, HttpClient client) {
+    this(endpoint, client, ProviderSettings.DEFAULT_MAX_RESPONSE_BYTES, ProviderSettings.DEFAULT_MAX_EVENT_LINE_CHARS);
+  }
+
+  /**
+   * @param maxResponseBytes the most a response body may hold; a larger one fails the attempt, not retried
+   * @param maxEventLineChars the longest line of an event stream; a longer one fails the attempt, not retried
+   */
+  protected HttpProvider(URI endpoint, HttpClient client, int maxResponseBytes, int maxEventLineChars) {
     this.endpoint = endpoint;
     this.client = client;
+    this.maxResponseBytes = ProviderSettings.maxResponseBytes(maxResponseBytes);
+    this.maxEventLineChars = ProviderSettings.maxEventLineChars(maxEventLineChars);
   }
 
   /** Adds the provider's own headers (credentials, API version) to a request. */
@@ -41,22 +54,61 @@ public abstract class HttpProvider implements LlmProvider {
   /** Classifies an error status answering a streamed request. */
   protected abstract ProviderException streamError(int status, HttpHeaders headers, byte[] body);
 
+  /**
+   * Classifies a 2xx body that is the provider's error object (not an answer), by its error type;
+   * {@code null} when the body is no error object.
+   */
+  protected abstract ProviderException errorBodyIn2xx(HttpHeaders headers, JsonNode body);
+
+  /** What a 404 should make the user check: the form of base URL this provider expects. */
+  protected abstract String baseUrlAdvice();
+
   @Override
   public final CompletableFuture<ModelReply> send(ModelRequest request, Duration attemptTimeout) {
-    return HttpExchange.send(client, http(request, body(request, false), attemptTimeout, "application/json"),
-        (status, headers, body) -> read(request, status, headers, body));
+    return HttpExchange.send(client, http(request, body(request, false), attemptTimeout, "application/json"), maxResponseBytes,
+        (status, headers, body) -> readExplained(request, status, headers, body));
   }
 
   @Override
   public final ModelReply call(ModelRequest request, Duration attemptTimeout) throws InterruptedException {
     return HttpExchange.sendBlocking(client, http(request, body(request, false), attemptTimeout, "application/json"),
-        (status, headers, body) -> read(request, status, headers, body));
+        maxResponseBytes, (status, headers, body) -> readExplained(request, status, headers, body));
   }
 
   @Override
   public final ModelStream stream(ModelRequest request, Duration attemptTimeout, ModelStreamListener listener) {
     return SseExchange.open(client, http(request, body(request, true), attemptTimeout, "text/event-stream"),
-        streamEvents(request, listener), (info, bytes) -> streamError(info.statusCode(), info.headers(), bytes));
+        streamEvents(request, listener), maxResponseBytes, maxEventLineChars, (info, bytes) -> {
+          int status = info.statusCode();
+          if (status < 200 || status > 299) {
+            return explained(streamError(status, info.headers(), bytes));
+          }
+          ProviderException error = errorBodyIn2xx(info.headers(), parseJson(bytes));
+          return error != null ? error : HttpFailures.notAnEventStream(status,
+              info.headers().firstValue("content-type").orElse(null), bytes.length, null);
+        });
+  }
+
+  private ModelReply readExplained(ModelRequest request, int status, HttpHeaders headers, byte[] body) {
+    try {
+      return read(request, status, headers, body);
+    } catch (ProviderException e) {
+      throw explained(e);
+    }
+  }
+
+  /** A 404 names the path asked for and the base URL form the provider expects. */
+  private ProviderException explained(ProviderException e) {
+    if (e.httpStatus() != 404) {
+      return e;
+    }
+    return HttpFailures.explained(e, "POST " + endpoint.getRawPath() + " was not found; if the base URL is wrong: "
+        + baseUrlAdvice());
+  }
+
+  /** The most a response body may hold, in bytes. */
+  protected final int maxResponseBytes() {
+    return maxResponseBytes;
   }
 
   private HttpRequest http(ModelRequest request, byte[] body, Duration attemptTimeout, String accept) {

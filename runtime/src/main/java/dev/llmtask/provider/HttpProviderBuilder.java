@@ -16,6 +16,8 @@ public abstract class HttpProviderBuilder<B extends HttpProviderBuilder<B>> {
   private String apiKey;
   private Duration connectTimeout = ProviderSettings.DEFAULT_CONNECT_TIMEOUT;
   private HttpClient httpClient;
+  private int maxResponseBytes = ProviderSettings.DEFAULT_MAX_RESPONSE_BYTES;
+  private int maxEventLineChars = ProviderSettings.DEFAULT_MAX_EVENT_LINE_CHARS;
   private final String[] apiKeyVariables;
 
   /**
@@ -32,7 +34,11 @@ public abstract class HttpProviderBuilder<B extends HttpProviderBuilder<B>> {
     return (B) this;
   }
 
-  /** The base URL; for an OpenAI-compatible server, the URL its clients are given (ending in {@code /v1}). */
+  /**
+   * The base URL. OpenAI and OpenAI-compatible servers: the URL their clients are given, which
+   * includes {@code /v1} ({@code https://api.openai.com/v1}); Anthropic: the host only, without
+   * {@code /v1} ({@code https://api.anthropic.com}), since the adapter adds {@code /v1/messages}.
+   */
   public B baseUrl(URI baseUrl) {
     this.baseUrl = ProviderSettings.baseUrl(baseUrl);
     return self();
@@ -58,6 +64,35 @@ public abstract class HttpProviderBuilder<B extends HttpProviderBuilder<B>> {
   public B httpClient(HttpClient client) {
     this.httpClient = Objects.requireNonNull(client, "httpClient");
     return self();
+  }
+
+  /**
+   * The most a response body may hold (default 16 MiB, at least 1024): a larger body ends the
+   * attempt {@code PROVIDER_ERROR}, not retried, after reading at most this much of it; a body that
+   * announces a larger {@code content-length} is refused before it is read.
+   */
+  public B maxResponseBytes(int bytes) {
+    this.maxResponseBytes = ProviderSettings.maxResponseBytes(bytes);
+    return self();
+  }
+
+  /**
+   * The longest line of an event stream (default 1 Mi chars, at least 1024): a longer line ends the
+   * attempt {@code PROVIDER_ERROR}, not retried, after reading at most this much of it.
+   */
+  public B maxEventLineChars(int chars) {
+    this.maxEventLineChars = ProviderSettings.maxEventLineChars(chars);
+    return self();
+  }
+
+  /** The response-size cap in force. */
+  protected int maxResponseBytes() {
+    return maxResponseBytes;
+  }
+
+  /** The event-line cap in force. */
+  protected int maxEventLineChars() {
+    return maxEventLineChars;
   }
 
   /** Builds the provider; a missing or malformed setting fails here, naming it. */

@@ -14,7 +14,30 @@ public final class ProviderSettings {
   /** Default TCP connect timeout. */
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
+  /** Default cap on a response body: 16 MiB, far above any real answer. */
+  public static final int DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
+  /** Default cap on one line of an event stream: 1 Mi chars. */
+  public static final int DEFAULT_MAX_EVENT_LINE_CHARS = 1024 * 1024;
+  /** The smallest cap accepted for either: below it, real error bodies and events would not fit. */
+  public static final int MIN_CAP = 1024;
+
   private ProviderSettings() {}
+
+  /** The response-size cap: at least {@value #MIN_CAP} bytes. */
+  public static int maxResponseBytes(int bytes) {
+    if (bytes < MIN_CAP) {
+      throw new IllegalArgumentException("maxResponseBytes must be at least " + MIN_CAP + " bytes, was " + bytes);
+    }
+    return bytes;
+  }
+
+  /** The event-line cap: at least {@value #MIN_CAP} chars. */
+  public static int maxEventLineChars(int chars) {
+    if (chars < MIN_CAP) {
+      throw new IllegalArgumentException("maxEventLineChars must be at least " + MIN_CAP + " chars, was " + chars);
+    }
+    return chars;
+  }
 
   /** A base URL must be absolute http(s). */
   public static URI baseUrl(URI baseUrl) {

@@ -15,6 +15,17 @@ public interface SseEvents {
    */
   boolean onEvent(String event, String data);
 
-  /** The reply, once {@link #onEvent} has returned true. */
+  /**
+   * The reply, once {@link #onEvent} has returned true, or once {@link #completeAtClose()} has
+   * returned true for a stream the server closed.
+   */
   ModelReply reply();
+
+  /**
+   * Whether a clean close of the stream here, before the provider's end event, still leaves a
+   * complete reply. By default no: a close before the end event is a cut stream.
+   */
+  default boolean completeAtClose() {
+    return false;
+  }
 }

@@ -13,39 +13,42 @@ import java.util.function.BiFunction;
 
 /**
  * Sends a streaming request and reads the {@code text/event-stream} answer as it arrives, without
- * blocking a thread. An error status is read whole (bounded) and classified by the provider; a 2xx
- * stream is parsed line by line into events for the provider's {@link SseEvents}.
+ * blocking a thread. An error status, or a 2xx answer that is not an event stream, is read whole
+ * (bounded) and classified by the provider; a 2xx stream is parsed line by line into events for
+ * the provider's {@link SseEvents}.
  */
 final class SseExchange {
-  /** The longest single SSE line accepted; longer means a broken or hostile server. */
-  static final int MAX_LINE_CHARS = 1024 * 1024;
-
   private SseExchange() {}
 
   /**
    * Opens the stream.
    *
    * @param events the provider's reading of the events
-   * @param errorReader turns an error status and its body into a classified {@link ProviderException}
+   * @param maxBytes the most an error body may hold
+   * @param maxLineChars the longest event line accepted
+   * @param errorReader turns an error status, or a 2xx answer that is not an event stream, and its
+   *     body into a classified {@link ProviderException}
    */
-  public static ModelStream open(HttpClient client, HttpRequest request, SseEvents events,
-      BiFunction<HttpResponse.ResponseInfo, byte[], ProviderException> errorReader) {
+  public static ModelStream open(HttpClient client, HttpRequest request, SseEvents events, int maxBytes,
+      int maxLineChars, BiFunction<HttpResponse.ResponseInfo, byte[], ProviderException> errorReader) {
     CompletableFuture<Void> opened = new CompletableFuture<>();
     CompletableFuture<ModelReply> finished = new CompletableFuture<>();
     EventSubscriber[] live = new EventSubscriber[1];
     CompletableFuture<HttpResponse<Void>> http = client.sendAsync(request, info -> {
-      if (info.statusCode() < 200 || info.statusCode() > 299) {
-        HttpExchange.BoundedBody body = new HttpExchange.BoundedBody(HttpExchange.MAX_BODY_BYTES);
+      if (info.statusCode() < 200 || info.statusCode() > 299 || !isEventStream(info)) {
+        HttpResponse.BodySubscriber<byte[]> body = HttpExchange.bodyOf(info, maxBytes);
         body.getBody().whenComplete((bytes, failure) -> {
           ProviderException e = failure == null ? errorReader.apply(info, bytes)
-              : HttpFailures.classify(info.statusCode(), info.headers(), null, null, false, null);
+              : failure instanceof ProviderException pe ? pe
+              : info.statusCode() > 299 ? HttpFailures.classify(info.statusCode(), info.headers(), null, null, false, null)
+              : HttpFailures.unreadable(info.statusCode(), "the body was cut (" + failure.getClass().getSimpleName() + ")", null);
           opened.completeExceptionally(e);
           finished.completeExceptionally(e);
         });
         return HttpResponse.BodySubscribers.mapping(body, bytes -> (Void) null);
       }
       opened.complete(null);
-      EventSubscriber subscriber = new EventSubscriber(events, finished);
+      EventSubscriber subscriber = new EventSubscriber(events, finished, maxBytes, maxLineChars);
       live[0] = subscriber;
       return subscriber;
     });
@@ -64,7 +67,12 @@ final class SseExchange {
           finished.completeExceptionally(cut(e.getMessage()));
         }
       } else if (!finished.isDone()) {
-        finished.completeExceptionally(cut("the stream ended before the provider's end event"));
+        // a clean close: complete when the provider's reply is whole without its end event
+        if (events.completeAtClose()) {
+          finished.complete(events.reply());
+        } else {
+          finished.completeExceptionally(cut("the stream ended before the provider's end event"));
+        }
       }
     });
     Runnable cancel = () -> {
@@ -79,6 +87,12 @@ final class SseExchange {
     return new ModelStream(opened, finished, cancel);
   }
 
+  /** A 2xx answer is read as events unless it says it is something else (a missing type is given the benefit). */
+  private static boolean isEventStream(HttpResponse.ResponseInfo info) {
+    String type = info.headers().firstValue("content-type").orElse(null);
+    return type == null || type.strip().toLowerCase(java.util.Locale.ROOT).startsWith("text/event-stream");
+  }
+
   private static ProviderException cut(String why) {
     return new ProviderException(dev.llmtask.CallStatus.PROVIDER_ERROR, false, 200, null, "stream cut: " + why, null);
   }
@@ -91,12 +105,17 @@ final class SseExchange {
     private final StringBuilder data = new StringBuilder(256);
     private final java.nio.charset.CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder();
     private final java.nio.CharBuffer chars = java.nio.CharBuffer.allocate(8192);
+    private final int maxBytes;
+    private final int maxLineChars;
+    private long received;
     private String event;
     private boolean sawCr;
 
-    EventSubscriber(SseEvents events, CompletableFuture<ModelReply> finished) {
+    EventSubscriber(SseEvents events, CompletableFuture<ModelReply> finished, int maxBytes, int maxLineChars) {
       this.events = events;
       this.finished = finished;
+      this.maxBytes = maxBytes;
+      this.maxLineChars = maxLineChars;
     }
 
     void cancel() {
@@ -106,8 +125,15 @@ final class SseExchange {
 
     @Override
     public void onNext(List<ByteBuffer> buffers) {
+      if (finished.isDone()) {
+        return; // ended (an error event, a cap): the rest is not read
+      }
       try {
         for (ByteBuffer b : buffers) {
+          received += b.remaining();
+          if (received > maxBytes) {
+            throw HttpFailures.oversized(200, "the event stream exceeds " + maxBytes + " bytes (maxResponseBytes)");
+          }
           while (b.hasRemaining()) {
             decoder.decode(b, chars, false);
             chars.flip();
@@ -137,8 +163,8 @@ final class SseExchange {
         return;
       }
       sawCr = false;
-      if (line.length() >= MAX_LINE_CHARS) {
-        throw HttpFailures.unreadable(200, "an event line exceeds " + MAX_LINE_CHARS + " chars", null);
+      if (line.length() >= maxLineChars) {
+        throw HttpFailures.oversized(200, "an event line exceeds " + maxLineChars + " chars (maxEventLineChars)");
       }
       line.append(c);
     }

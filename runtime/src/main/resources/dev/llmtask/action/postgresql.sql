@@ -14,6 +14,13 @@ CREATE TABLE IF NOT EXISTS llmtask_action (
   created_at  timestamptz  NOT NULL DEFAULT clock_timestamp(),
   finished_at timestamptz,
   expires_at  timestamptz,                          -- end of retention; NULL keeps the row forever
+  fence       bigint       NOT NULL DEFAULT 1,      -- grows with every claim: the fencing token
+  taken_over  boolean      NOT NULL DEFAULT false,  -- the claim took over one that stored no outcome
+  checkpoint  varchar(1000),                        -- the last checkpoint of a claimed run
   PRIMARY KEY (action, idem_key)                    -- the unique constraint that makes the claim atomic
 );
 CREATE INDEX IF NOT EXISTS llmtask_action_expires_at ON llmtask_action (expires_at) WHERE expires_at IS NOT NULL;
+-- tables created by earlier versions get the takeover columns
+ALTER TABLE llmtask_action ADD COLUMN IF NOT EXISTS fence bigint NOT NULL DEFAULT 1;
+ALTER TABLE llmtask_action ADD COLUMN IF NOT EXISTS taken_over boolean NOT NULL DEFAULT false;
+ALTER TABLE llmtask_action ADD COLUMN IF NOT EXISTS checkpoint varchar(1000);

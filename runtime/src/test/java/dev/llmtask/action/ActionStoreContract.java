@@ -239,6 +239,120 @@ abstract class ActionStoreContract {
   }
 
   @Test
+  void aFirstRunIsAttemptOneWithNoCheckpointAndNoTakeover() {
+    List<String> seen = new ArrayList<>();
+    IdempotentActions.using(store).once(ACTION, KEY, REQUEST, Job.class, ctx -> {
+      seen.add(ctx.takeover() + " " + ctx.attempt() + " " + ctx.fencingToken() + " " + ctx.lastCheckpoint());
+      ctx.checkpoint("job created: job_acct_10234_001");
+      seen.add(ctx.lastCheckpoint().orElseThrow());
+      return JOB;
+    });
+
+    assertThat(seen).containsExactly("false 1 1 Optional.empty", "job created: job_acct_10234_001");
+  }
+
+  @Test
+  void aTakeoverOfADeadRunSeesItsCheckpointAndAHigherFencingToken() {
+    String dead = "dead-owner";
+    ActionEntry first = store.claim(ACTION, KEY, fingerprintOf(REQUEST), dead, Duration.ofMillis(100));
+    assertThat(store.checkpoint(ACTION, KEY, dead, "job created: job_acct_10234_001")).isTrue();
+    sleepThen(150, () -> {});
+
+    List<ActionContext> contexts = new ArrayList<>();
+    ActionOutcome<Job> taken = actions().waitFor(Duration.ofSeconds(5)).build().once(ACTION, KEY, REQUEST, Job.class, ctx -> {
+      contexts.add(ctx);
+      runs.incrementAndGet();
+      // the dead run created the job: finish it instead of creating a second one
+      return ctx.lastCheckpoint().map(c -> new Job(c.substring(c.indexOf(": ") + 2), "acct_10234")).orElseThrow();
+    });
+
+    assertThat(taken.value()).isEqualTo(JOB);
+    assertThat(contexts).singleElement().satisfies(ctx -> {
+      assertThat(ctx.takeover()).isTrue();
+      assertThat(ctx.attempt()).isEqualTo(2);
+      assertThat(ctx.fencingToken()).isGreaterThan(first.fence());
+      assertThat(ctx.lastCheckpoint()).contains("job created: job_acct_10234_001");
+    });
+  }
+
+  @Test
+  void aLateWriteFromAFencedOffRunIsRefused() {
+    String fencedOff = "owner-that-lost-its-lease";
+    store.claim(ACTION, KEY, fingerprintOf(REQUEST), fencedOff, Duration.ofMillis(50));
+    sleepThen(100, () -> {});
+    ActionEntry taken = store.claim(ACTION, KEY, fingerprintOf(REQUEST), "new-owner", Duration.ofSeconds(30));
+    assertThat(taken.claimedBy("new-owner")).isTrue();
+
+    assertThat(store.checkpoint(ACTION, KEY, fencedOff, "late checkpoint")).isFalse();
+    assertThat(store.finish(ACTION, KEY, fencedOff, ActionEntry.State.COMPLETED, "{}", null)).isFalse();
+    assertThat(store.release(ACTION, KEY, fencedOff)).isFalse();
+    ActionEntry now = store.claim(ACTION, KEY, fingerprintOf(REQUEST), "third", Duration.ofSeconds(30));
+    assertThat(now.owner()).isEqualTo("new-owner");
+    assertThat(now.checkpoint()).isNull();
+    assertThat(now.state()).isEqualTo(ActionEntry.State.CLAIMED);
+  }
+
+  @Test
+  void aRunThatLostItsClaimIsStoppedAtItsNextCheckpoint() throws Exception {
+    IdempotentActions actions = actions().lease(Duration.ofMillis(100)).waitFor(Duration.ofSeconds(5)).build();
+    CountDownLatch acting = new CountDownLatch(1);
+    CountDownLatch takenOver = new CountDownLatch(1);
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try {
+      Future<ActionOutcome<Job>> slow = pool.submit(() -> actions.once(ACTION, KEY, REQUEST, Job.class, ctx -> {
+        acting.countDown();
+        takenOver.await();
+        ctx.checkpoint("job created: job_acct_10234_slow");
+        runs.incrementAndGet();
+        return new Job("job_acct_10234_slow", "acct_10234");
+      }));
+      assertThat(acting.await(10, TimeUnit.SECONDS)).isTrue();
+      ActionOutcome<Job> second = actions.once(ACTION, KEY, REQUEST, Job.class, ctx -> {
+        assertThat(ctx.takeover()).isTrue();
+        return JOB;
+      });
+      takenOver.countDown();
+
+      assertThat(second.value()).isEqualTo(JOB);
+      assertThatThrownBy(() -> slow.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(ActionFailedException.class)
+          .satisfies(e -> assertThat(((ActionFailedException) e.getCause()).reason()).isEqualTo(Reason.LEASE_LOST));
+      assertThat(runs).hasValue(0); // the fenced-off run stopped before its side effect
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void aRunThatFailsAfterACheckpointLeavesItForTheRetry() {
+    IdempotentActions actions = IdempotentActions.using(store);
+    assertThatThrownBy(() -> actions.once(ACTION, KEY, REQUEST, Job.class, ctx -> {
+      ctx.checkpoint("job created: job_acct_10234_001");
+      throw new IllegalStateException("the job service timed out after creating the job");
+    })).isInstanceOf(IllegalStateException.class);
+
+    List<String> seen = new ArrayList<>();
+    actions.once(ACTION, KEY, REQUEST, Job.class, ctx -> {
+      seen.add(ctx.takeover() + " " + ctx.lastCheckpoint().orElse("none"));
+      return JOB;
+    });
+
+    assertThat(seen).containsExactly("true job created: job_acct_10234_001");
+  }
+
+  @Test
+  void aCheckpointIsBoundedAndNeverInAnEntrysText() {
+    IdempotentActions actions = IdempotentActions.using(store);
+    assertThatThrownBy(() -> actions.once(ACTION, KEY, REQUEST, Job.class, ctx -> {
+      ctx.checkpoint("x".repeat(ActionContext.MAX_CHECKPOINT_LENGTH + 1));
+      return JOB;
+    })).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at most 1000 characters");
+    store.claim(ACTION, "other", fingerprintOf(REQUEST), "o", Duration.ofSeconds(5));
+    store.checkpoint(ACTION, "other", "o", CUSTOMER_NOTE);
+    assertThat(store.claim(ACTION, "other", fingerprintOf(REQUEST), "p", Duration.ofSeconds(5)).toString())
+        .doesNotContain(CUSTOMER_NOTE);
+  }
+
+  @Test
   void aFailureReleasesTheClaimByDefaultSoTheRetryRunsAgain() {
     IdempotentActions actions = IdempotentActions.using(store);
     IllegalStateException down = new IllegalStateException("job service unavailable");

@@ -24,6 +24,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -71,17 +72,8 @@ class PostgresActionStoreTest extends ActionStoreContract {
   @Test
   void aJvmKilledInsideTheActionHoldsTheKeyUntilItsLeaseExpiresThenExactlyOneCallerRunsIt() throws Exception {
     long leaseMs = 4_000;
-    Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), ClaimAndHold.class.getName(),
-        postgres.getJdbcUrl("postgres", "postgres"), table, Long.toString(leaseMs))
-        .redirectError(ProcessBuilder.Redirect.INHERIT)
-        .start();
-    try {
-      assertTimeoutPreemptively(Duration.ofSeconds(30), () -> awaitLine(child, ClaimAndHold.ACTING));
-    } finally {
-      child.destroyForcibly();
-    }
-    assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    killChildAfter(ClaimAndHold.ACTING, ClaimAndHold.class.getName(), postgres.getJdbcUrl("postgres", "postgres"),
+        table, Long.toString(leaseMs));
     Map<String, Object> claim = row();
     assertThat(claim.get("state")).isEqualTo("claimed");
     Instant leaseUntil = ((OffsetDateTime) claim.get("lease_until")).toInstant();
@@ -109,6 +101,84 @@ class PostgresActionStoreTest extends ActionStoreContract {
     assertThat(outcomes).extracting(ActionOutcome::value).containsOnly(JOB).hasSize(callers);
     assertThat(outcomes).filteredOn(ActionOutcome::created).hasSize(1);
     assertThat(row().get("state")).isEqualTo("completed");
+  }
+
+  @Test
+  void aJvmKilledAfterItsSideEffectIsTakenOverByABodyThatSeesItsCheckpointSoThereIsOneJob() throws Exception {
+    String jobs = table + "_jobs";
+    try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE " + jobs + " (id varchar(64) PRIMARY KEY, fence bigint NOT NULL)");
+    }
+    killChildAfter(CreateCheckpointAndHold.CREATED, CreateCheckpointAndHold.class.getName(),
+        postgres.getJdbcUrl("postgres", "postgres"), table, jobs, "1500");
+
+    List<String> seen = new ArrayList<>();
+    ActionOutcome<Job> outcome = actions().waitFor(Duration.ofSeconds(20)).build().once(ACTION, KEY, REQUEST, Job.class,
+        ctx -> {
+          seen.add("takeover=" + ctx.takeover() + " attempt=" + ctx.attempt() + " fence=" + ctx.fencingToken());
+          if (ctx.takeover() && ctx.lastCheckpoint().isPresent()) {
+            String id = ctx.lastCheckpoint().get().substring("job created: ".length());
+            return new Job(id, "acct_10234"); // the dead JVM created it: take it, create nothing
+          }
+          runs.incrementAndGet();
+          return new Job("job_created_twice", "acct_10234");
+        });
+
+    assertThat(seen).containsExactly("takeover=true attempt=2 fence=2");
+    assertThat(outcome.value().id()).isEqualTo("job_acct_10234_001");
+    assertThat(runs).hasValue(0);
+    try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT count(*) FROM " + jobs)) {
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getInt(1)).isEqualTo(1);
+    }
+    assertThat(row().get("state")).isEqualTo("completed");
+    assertThat(row().get("fence")).isEqualTo(2L);
+  }
+
+  @Test
+  void aStoreFailureSaysWhichStepFailedAndWhetherTheActionMayHaveRun() {
+    AtomicInteger connections = new AtomicInteger();
+    AtomicInteger failAt = new AtomicInteger(1);
+    DataSource flaky = (DataSource) java.lang.reflect.Proxy.newProxyInstance(DataSource.class.getClassLoader(),
+        new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
+          if (method.getName().equals("getConnection") && connections.incrementAndGet() == failAt.get()) {
+            throw new SQLException("the database went away", "08006");
+          }
+          try {
+            return method.invoke(dataSource, args);
+          } catch (java.lang.reflect.InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
+    IdempotentActions actions = IdempotentActions.using(JdbcActionStore.using(flaky, table));
+
+    assertThatThrownBy(() -> actions.once(ACTION, KEY, REQUEST, Job.class, createJob()))
+        .isInstanceOfSatisfying(ActionStoreException.class, e -> {
+          assertThat(e.failedStep()).isEqualTo(ActionStoreException.Step.CLAIM);
+          assertThat(e.actionMayHaveRun()).isFalse();
+          assertThat(e.getMessage()).contains("SQLState 08006");
+        });
+    assertThat(runs).hasValue(0);
+
+    connections.set(0);
+    failAt.set(2); // the claim works, storing the outcome does not
+    assertThatThrownBy(() -> actions.once(ACTION, KEY, REQUEST, Job.class, createJob()))
+        .isInstanceOfSatisfying(ActionStoreException.class, e -> {
+          assertThat(e.failedStep()).isEqualTo(ActionStoreException.Step.OUTCOME);
+          assertThat(e.actionMayHaveRun()).isTrue();
+          assertThat(e.getMessage()).contains("the action ran but its outcome is not stored")
+              .doesNotContain(ActionFixtures.CUSTOMER_NOTE).doesNotContain("job_acct_10234_001");
+        });
+    assertThat(runs).hasValue(1);
+
+    connections.set(0);
+    failAt.set(2); // a checkpoint cannot be written
+    assertThatThrownBy(() -> actions.once(ACTION, "another_key", REQUEST, Job.class, ctx -> {
+      ctx.checkpoint("job created: job_acct_10234_002");
+      return JOB;
+    })).isInstanceOfSatisfying(ActionStoreException.class,
+        e -> assertThat(e.failedStep()).isEqualTo(ActionStoreException.Step.CHECKPOINT));
   }
 
   @Test
@@ -161,6 +231,20 @@ class PostgresActionStoreTest extends ActionStoreContract {
         .isInstanceOf(ActionStoreException.class)
         .hasMessageContaining("could not claim a key in table llmtask_action (SQLState 08");
     assertThat(runs).hasValue(0);
+  }
+
+  /** Runs {@code mainClass} in a child JVM, waits for it to print {@code line}, then kills it ({@code destroyForcibly}). */
+  private static void killChildAfter(String line, String mainClass, String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), mainClass));
+    command.addAll(List.of(args));
+    Process child = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    try {
+      assertTimeoutPreemptively(Duration.ofSeconds(30), () -> awaitLine(child, line));
+    } finally {
+      child.destroyForcibly();
+    }
+    assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
   }
 
   private static void awaitLine(Process child, String expected) throws IOException {

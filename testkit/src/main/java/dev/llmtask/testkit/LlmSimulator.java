@@ -337,8 +337,9 @@ public final class LlmSimulator implements AutoCloseable {
   }
 
   /**
-   * How many streamed responses the client closed before the simulator had written them
-   * completely, e.g. because the caller cancelled the stream. The simulator notices a closed
+   * How many streamed responses (and {@link SimulatedReply#oversizedBody oversized bodies}) the
+   * client closed before the simulator had written them completely, e.g. because the caller
+   * cancelled the stream or refused a body over its cap. The simulator notices a closed
    * connection only when it next writes to it, so script the stream with {@link
    * SimulatedReply#withChunkDelay} (or use {@link SimulatedReply#stalledStream}) and wait with
    * {@link #awaitClosedStreams}.
@@ -494,6 +495,9 @@ public final class LlmSimulator implements AutoCloseable {
       throws IOException {
     pause(reply.delay());
     switch (reply.kind()) {
+      case RAW:
+        sendRaw(exchange, ctx, reply);
+        return;
       case DROP_CONNECTION:
         // Throwing before sendResponseHeaders makes the JDK HttpServer close the socket without
         // writing a byte: the client sees the connection end instead of a response.
@@ -639,6 +643,8 @@ public final class LlmSimulator implements AutoCloseable {
         // Throwing without closing the body: the JDK server drops the connection before the
         // terminating chunk, so the client sees the stream end midway.
         throw new IOException("simulated cut stream");
+      } else if (kind == SimulatedReply.Kind.STREAM_WITHOUT_END) {
+        out.writeAll(events.closing().subList(0, events.closing().size() - 1));
       } else {
         out.writeAll(events.closing());
       }
@@ -726,6 +732,44 @@ public final class LlmSimulator implements AutoCloseable {
     exchange.sendResponseHeaders(response.status(), body.length == 0 ? -1 : body.length);
     try (OutputStream out = exchange.getResponseBody()) {
       out.write(body);
+    }
+  }
+
+  /** A {@link SimulatedReply#raw} or {@link SimulatedReply#oversizedBody} reply. */
+  private void sendRaw(HttpExchange exchange, ProviderWire.ReplyContext ctx, SimulatedReply reply) throws IOException {
+    SimulatedReply.RawBody raw = reply.raw();
+    Headers headers = exchange.getResponseHeaders();
+    reply.headers().forEach(headers::set);
+    if (raw.bytes() != null) {
+      headers.set("content-type", raw.contentType());
+      exchange.sendResponseHeaders(raw.status(), raw.bytes().length == 0 ? -1 : raw.bytes().length);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(raw.bytes());
+      }
+      return;
+    }
+    boolean streaming = ctx.request() != null && ctx.request().path("stream").asBoolean(false);
+    headers.set("content-type", streaming ? "text/event-stream; charset=utf-8" : "application/json");
+    exchange.sendResponseHeaders(raw.status(), raw.announced() ? raw.fillerBytes() : 0);
+    OutputStream out = exchange.getResponseBody();
+    byte[] head = (streaming ? "data: " : "{\"filler\":\"").getBytes(StandardCharsets.UTF_8);
+    byte[] filler = new byte[64 * 1024];
+    java.util.Arrays.fill(filler, (byte) 'x');
+    try {
+      out.write(head);
+      long left = raw.fillerBytes() - head.length;
+      while (left > 0) {
+        int n = (int) Math.min(filler.length, left);
+        out.write(filler, 0, n);
+        left -= n;
+      }
+      out.close();
+    } catch (IOException clientGone) {
+      synchronized (lock) {
+        closedStreams++;
+        lock.notifyAll();
+      }
+      throw new ClientClosedStream(clientGone);
     }
   }
 

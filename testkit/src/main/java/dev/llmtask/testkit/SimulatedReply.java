@@ -54,7 +54,11 @@ public final class SimulatedReply {
     /** A stream that goes silent after some deltas, then is closed. */
     STALLED_STREAM,
     /** A stream that carries an error event after some deltas. */
-    STREAM_ERROR
+    STREAM_ERROR,
+    /** A whole stream without the provider's end event, ended cleanly. */
+    STREAM_WITHOUT_END,
+    /** Bytes sent verbatim, or a large filler body. */
+    RAW
   }
 
   /** Which built-in error body to render; {@link #CUSTOM} uses the explicit fields. */
@@ -79,6 +83,13 @@ public final class SimulatedReply {
    */
   record StreamFault(int afterDeltas, Duration stall, String errorType) {}
 
+  /**
+   * A body sent as is: {@code bytes} verbatim, or (when {@code bytes} is null) {@code fillerBytes}
+   * of generated filler written 64 KiB at a time, never held whole; {@code announced} sends a
+   * {@code content-length}, else the body is chunked.
+   */
+  record RawBody(int status, String contentType, byte[] bytes, long fillerBytes, boolean announced) {}
+
   /** The default size of a streamed content delta, in characters. */
   public static final int DEFAULT_CHUNK_SIZE = 16;
 
@@ -86,6 +97,7 @@ public final class SimulatedReply {
   private final String text;
   private final ErrorSpec error;
   private final StreamFault streamFault;
+  private final RawBody raw;
   private final Duration delay;
   private final Map<String, String> headers;
   private final Usage usage;
@@ -93,10 +105,15 @@ public final class SimulatedReply {
   private final Duration chunkDelay;
 
   private SimulatedReply(Kind kind, String text, ErrorSpec error, StreamFault streamFault) {
+    this(kind, text, error, streamFault, null);
+  }
+
+  private SimulatedReply(Kind kind, String text, ErrorSpec error, StreamFault streamFault, RawBody raw) {
     this.kind = kind;
     this.text = text;
     this.error = error;
     this.streamFault = streamFault;
+    this.raw = raw;
     this.delay = Duration.ZERO;
     this.headers = Map.of();
     this.usage = null;
@@ -116,6 +133,7 @@ public final class SimulatedReply {
     this.text = base.text;
     this.error = base.error;
     this.streamFault = base.streamFault;
+    this.raw = base.raw;
     this.delay = delay;
     this.headers = headers;
     this.usage = usage;
@@ -254,7 +272,46 @@ public final class SimulatedReply {
     return of(Kind.TRUNCATED_BODY, null, null);
   }
 
+  /**
+   * A response of {@code status} whose body is {@code body} verbatim, with this {@code content-type}
+   * and a {@code content-length}, whether or not the request asked for a stream: malformed events,
+   * a JSON answer to a stream request, random bytes, a stream that ends cleanly where a test wants.
+   */
+  public static SimulatedReply raw(int status, String contentType, byte[] body) {
+    if (status < 100 || status > 599) {
+      throw new IllegalArgumentException("a status must be 100..599, got " + status);
+    }
+    Objects.requireNonNull(contentType, "contentType");
+    return new SimulatedReply(Kind.RAW, null, null, null,
+        new RawBody(status, contentType, Objects.requireNonNull(body, "body").clone(), 0, true));
+  }
+
+  /**
+   * A 200 whose body is {@code bytes} long: {@code {"filler":"xxxx…} as {@code application/json},
+   * or for a stream request one {@code data: xxxx…} line that never ends, as {@code
+   * text/event-stream}. The simulator writes it 64 KiB at a time and never holds it whole, so it
+   * can send far more than a client should accept (use it to test response caps). With {@code
+   * announced} the {@code content-length} is sent, else the body is chunked. The write stops when
+   * the client goes away.
+   */
+  public static SimulatedReply oversizedBody(long bytes, boolean announced) {
+    if (bytes < 16) {
+      throw new IllegalArgumentException("an oversized body has at least 16 bytes, got " + bytes);
+    }
+    return new SimulatedReply(Kind.RAW, null, null, null, new RawBody(200, null, null, bytes, announced));
+  }
+
   // ---- stream faults ------------------------------------------------------------------------
+
+  /**
+   * A whole stream of {@code outputJson} without the provider's end event, the body then ended
+   * cleanly (terminating chunk): OpenAI's finish reason and usage chunks come, {@code data: [DONE]}
+   * does not (what many OpenAI-compatible servers send); for Anthropic {@code message_stop} is left
+   * out.
+   */
+  public static SimulatedReply streamWithoutEndEvent(String outputJson) {
+    return new SimulatedReply(Kind.STREAM_WITHOUT_END, Objects.requireNonNull(outputJson, "outputJson"), null, null);
+  }
 
   /**
    * A stream cut midway: the 200 headers, the opening events and the first {@code afterDeltas}
@@ -413,6 +470,10 @@ public final class SimulatedReply {
 
   StreamFault streamFault() {
     return streamFault;
+  }
+
+  RawBody raw() {
+    return raw;
   }
 
   int chunkSize() {

@@ -2,6 +2,9 @@ package dev.llmtask.examples.rotation;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -24,6 +27,8 @@ public final class RotationJobs {
 
   private final Duration latency;
   private final AtomicInteger created = new AtomicInteger();
+  private final AtomicInteger reserved = new AtomicInteger();
+  private final Map<String, RotationJob> jobs = new ConcurrentHashMap<>();
 
   /** A service that needs {@code latency} to create a job. */
   public RotationJobs(Duration latency) {
@@ -32,10 +37,26 @@ public final class RotationJobs {
 
   /** Creates a new job, {@code job_<account>_<nnn>}, every time it is called. */
   public RotationJob create(JobRequest request) throws InterruptedException {
+    return create(reserveId(request), request);
+  }
+
+  /** A fresh job id, {@code job_<account>_<nnn>}, without creating the job yet. */
+  public String reserveId(JobRequest request) {
+    return String.format("job_%s_%03d", request.accountId(), reserved.incrementAndGet());
+  }
+
+  /** Creates the job with a reserved id; creating the same id again returns the existing job. */
+  public RotationJob create(String id, JobRequest request) throws InterruptedException {
     Thread.sleep(latency.toMillis());
-    int n = created.incrementAndGet();
-    return new RotationJob(String.format("job_%s_%03d", request.accountId(), n), request.accountId(),
-        request.rotationWindowDays());
+    return jobs.computeIfAbsent(id, k -> {
+      created.incrementAndGet();
+      return new RotationJob(id, request.accountId(), request.rotationWindowDays());
+    });
+  }
+
+  /** The job with this id, if it was created. */
+  public Optional<RotationJob> find(String id) {
+    return Optional.ofNullable(jobs.get(id));
   }
 
   /** How many jobs this service created. */

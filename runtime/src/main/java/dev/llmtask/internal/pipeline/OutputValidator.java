@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -23,7 +24,8 @@ import org.hibernate.validator.messageinterpolation.ParameterMessageInterpolator
 
 /**
  * Checks an answer in three steps, stopping at the first that fails: decode against the schema,
- * Bean Validation, then the task's {@code @Check} rules bound to the caller's inputs.
+ * Bean Validation, then the task's {@code @Check} rules bound to the caller's inputs. Before
+ * decoding, one byte-order mark and one surrounding code fence are stripped ({@link AnswerUnwrapping}).
  *
  * <p>Each failure carries two texts: {@code feedback} for the re-ask (may quote the model's own
  * answer, goes only to the provider) and {@code reason} for telemetry (no answer text).
@@ -86,37 +88,49 @@ final class OutputValidator {
         .getValidator();
   }
 
-  /** The verdict on one answer. */
-  record Verdict<T>(T value, List<String> violations, String feedback, String reason) {
+  /**
+   * The verdict on one answer.
+   *
+   * @param unwrapped how the answer's text was unwrapped before decoding ({@code bom}, {@code fence},
+   *     {@code bom+fence}), or {@code null}; see {@link #attributes()}
+   */
+  record Verdict<T>(T value, List<String> violations, String feedback, String reason, String unwrapped) {
     public boolean valid() {
       return violations.isEmpty();
+    }
+
+    /** The {@code CallRecord} attributes this verdict sets: {@code answer_unwrapped=…} when it was unwrapped. */
+    public Map<String, String> attributes() {
+      return unwrapped == null ? Map.of() : Map.of(AnswerUnwrapping.ATTRIBUTE, unwrapped);
     }
   }
 
   <T> Verdict<T> check(String answer, OutputDecoder<T> decoder, List<NamedCheck<T>> checks) {
     if (answer == null || answer.isBlank()) {
-      return invalid("the answer is empty", "the answer is empty");
+      return invalid("the answer is empty", "the answer is empty", null);
     }
+    AnswerUnwrapping.Unwrapped text = AnswerUnwrapping.of(answer);
+    String how = text.how();
     T value;
-    try (JsonParser parser = JSON.createParser(answer)) {
+    try (JsonParser parser = JSON.createParser(text.text())) {
       value = decoder.decode(parser);
     } catch (JsonProcessingException e) {
-      return invalid(describeForModel(e), describeSafely(e));
+      return invalid(describeForModel(e), describeSafely(e), how);
     } catch (IOException e) {
-      return invalid("the answer could not be read as JSON", "the answer could not be read as JSON");
+      return invalid("the answer could not be read as JSON", "the answer could not be read as JSON", how);
     }
     if (value == null) {
-      return invalid("the answer is null", "the answer is null");
+      return invalid("the answer is null", "the answer is null", how);
     }
     List<String> violations = beanViolations(value);
     if (violations.isEmpty()) {
       violations = checkViolations(value, checks);
     }
     if (violations.isEmpty()) {
-      return new Verdict<>(value, List.of(), null, null);
+      return new Verdict<>(value, List.of(), null, null, how);
     }
     String joined = String.join("; ", violations);
-    return new Verdict<>(value, violations, joined, joined);
+    return new Verdict<>(value, violations, joined, joined, how);
   }
 
   private <T> List<String> beanViolations(T value) {
@@ -157,8 +171,8 @@ final class OutputValidator {
     return out;
   }
 
-  private static <T> Verdict<T> invalid(String feedback, String reason) {
-    return new Verdict<>(null, List.of(reason), feedback, reason);
+  private static <T> Verdict<T> invalid(String feedback, String reason, String unwrapped) {
+    return new Verdict<>(null, List.of(reason), feedback, reason, unwrapped);
   }
 
   /** Jackson's own message, for the model: it may quote the model's answer, never the caller's input. */

@@ -94,6 +94,7 @@ final class RepairLink implements CallInterceptor {
     } catch (RuntimeException e) {
       return new Outcome.Failed(CallStatus.INVALID_OUTPUT, "a @Check method threw " + e.getClass().getSimpleName(), e);
     }
+    verdict.attributes().forEach(state.attributes()::put); // e.g. answer_unwrapped=fence
     if (verdict.valid()) {
       return Outcome.answered(verdict.value());
     }

@@ -46,8 +46,8 @@ public final class AnthropicProvider extends HttpProvider {
 
   private final String apiKey;
 
-  private AnthropicProvider(URI baseUrl, String key, HttpClient client) {
-    super(ProviderSettings.endpoint(baseUrl, "v1/messages"), client);
+  private AnthropicProvider(URI baseUrl, String key, HttpClient client, int maxResponseBytes, int maxEventLineChars) {
+    super(ProviderSettings.endpoint(baseUrl, "v1/messages"), client, maxResponseBytes, maxEventLineChars);
     this.apiKey = key;
   }
 
@@ -81,6 +81,18 @@ public final class AnthropicProvider extends HttpProvider {
   @Override
   protected ProviderException streamError(int status, HttpHeaders headers, byte[] body) {
     return error(status, headers, parseJson(body), headers.firstValue("request-id").orElse(null));
+  }
+
+  @Override
+  protected ProviderException errorBodyIn2xx(HttpHeaders headers, JsonNode body) {
+    return body != null && "error".equals(body.path("type").asText())
+        ? errorIn2xx(HttpFailures.IN_BODY, body, headers.firstValue("request-id").orElse(null)) : null;
+  }
+
+  @Override
+  protected String baseUrlAdvice() {
+    return "Anthropic's base URL is the host without /v1 (e.g. https://api.anthropic.com), since the adapter adds"
+        + " v1/messages";
   }
 
   /** The request body; the schema is embedded as is as the forced tool's input schema. */
@@ -177,15 +189,58 @@ public final class AnthropicProvider extends HttpProvider {
   }
 
   static ProviderException error(int status, HttpHeaders headers, JsonNode body, String requestId) {
-    JsonNode error = body == null ? null : body.path("error");
-    String type = error != null && error.path("type").isTextual() ? error.path("type").asText() : null;
-    String code = error != null && error.path("details").path("error_code").isTextual()
-        ? error.path("details").path("error_code").asText() : null;
-    boolean quota = "billing_error".equals(type) || (code != null && code.contains("spend_limit"));
-    if (requestId == null && body != null && body.path("request_id").isTextual()) {
-      requestId = body.path("request_id").asText();
+    Fields f = new Fields(body, requestId);
+    return f.advised(HttpFailures.classify(status, headers, f.type, f.code, f.quota, f.requestId));
+  }
+
+  /** An error object that came with a 2xx status ({@link HttpFailures#IN_STREAM} or {@link HttpFailures#IN_BODY}). */
+  static ProviderException errorIn2xx(String where, JsonNode body, String requestId) {
+    Fields f = new Fields(body, requestId);
+    return f.advised(HttpFailures.errorIn2xx(where, statusOf(f.type), f.type, f.code, f.quota, f.requestId));
+  }
+
+  /** What an error body says, read once; the free-text message is only tested, never kept. */
+  private static final class Fields {
+    final String type;
+    final String code;
+    final boolean quota;
+    final boolean promptTooLong;
+    final String requestId;
+
+    Fields(JsonNode body, String requestId) {
+      JsonNode error = body == null ? null : body.path("error");
+      this.type = error != null && error.path("type").isTextual() ? error.path("type").asText() : null;
+      this.code = error != null && error.path("details").path("error_code").isTextual()
+          ? error.path("details").path("error_code").asText() : null;
+      this.quota = "billing_error".equals(type) || (code != null && code.contains("spend_limit"));
+      this.promptTooLong = error != null && error.path("message").asText("").strip().toLowerCase(java.util.Locale.ROOT)
+          .startsWith("prompt is too long");
+      this.requestId = requestId == null && body != null && body.path("request_id").isTextual()
+          ? body.path("request_id").asText() : requestId;
     }
-    return HttpFailures.classify(status, headers, type, code, quota, requestId);
+
+    ProviderException advised(ProviderException e) {
+      return promptTooLong ? HttpFailures.explained(e, HttpFailures.PROMPT_TOO_LONG) : e;
+    }
+  }
+
+  /** An error with no HTTP status of its own: the status the same error type has as a response. */
+  static int statusOf(String type) {
+    if (type == null) {
+      return 500;
+    }
+    return switch (type) {
+      case "invalid_request_error" -> 400;
+      case "authentication_error" -> 401;
+      case "billing_error" -> 402;
+      case "permission_error" -> 403;
+      case "not_found_error" -> 404;
+      case "request_too_large" -> 413;
+      case "rate_limit_error" -> 429;
+      case "timeout_error" -> 504;
+      case "overloaded_error" -> 529;
+      default -> 500;
+    };
   }
 
   @Override
@@ -200,7 +255,7 @@ public final class AnthropicProvider extends HttpProvider {
     }
 
     public AnthropicProvider build() {
-      return new AnthropicProvider(baseUrl(), resolvedApiKey(), client());
+      return new AnthropicProvider(baseUrl(), resolvedApiKey(), client(), maxResponseBytes(), maxEventLineChars());
     }
   }
 }

@@ -6,8 +6,6 @@ import dev.llmtask.provider.ModelReply;
 import dev.llmtask.provider.ModelReply.Usage;
 import dev.llmtask.provider.ModelStreamListener;
 import dev.llmtask.provider.SseEvents;
-import java.net.http.HttpHeaders;
-import java.util.Map;
 
 /**
  * Reads an Anthropic Messages stream: {@code message_start} (input usage) → per block
@@ -17,7 +15,6 @@ import java.util.Map;
  * 200 stream fails the call with the status its type stands for.
  */
 final class AnthropicStreamEvents implements SseEvents {
-  private static final HttpHeaders NO_HEADERS = HttpHeaders.of(Map.of(), (a, b) -> true);
 
   private final String tool;
   private final ModelStreamListener listener;
@@ -96,29 +93,10 @@ final class AnthropicStreamEvents implements SseEvents {
       case "message_stop" -> {
         return true;
       }
-      case "error" -> throw AnthropicProvider.error(statusOf(json.path("error").path("type").asText(null)), NO_HEADERS, json, id);
+      case "error" -> throw AnthropicProvider.errorIn2xx(HttpFailures.IN_STREAM, json, id);
       default -> { }
     }
     return false;
-  }
-
-  /** An error event has no HTTP status; map its type to the status the same error has as a response. */
-  private static int statusOf(String type) {
-    if (type == null) {
-      return 500;
-    }
-    return switch (type) {
-      case "invalid_request_error" -> 400;
-      case "authentication_error" -> 401;
-      case "billing_error" -> 402;
-      case "permission_error" -> 403;
-      case "not_found_error" -> 404;
-      case "request_too_large" -> 413;
-      case "rate_limit_error" -> 429;
-      case "timeout_error" -> 504;
-      case "overloaded_error" -> 529;
-      default -> 500;
-    };
   }
 
   @Override

@@ -48,8 +48,8 @@ public final class OpenAiProvider extends HttpProvider {
 
   private final String authorization;
 
-  private OpenAiProvider(URI baseUrl, String key, HttpClient client) {
-    super(ProviderSettings.endpoint(baseUrl, "chat/completions"), client);
+  private OpenAiProvider(URI baseUrl, String key, HttpClient client, int maxResponseBytes, int maxEventLineChars) {
+    super(ProviderSettings.endpoint(baseUrl, "chat/completions"), client, maxResponseBytes, maxEventLineChars);
     this.authorization = key == null ? null : "Bearer " + key;
   }
 
@@ -82,6 +82,18 @@ public final class OpenAiProvider extends HttpProvider {
   @Override
   protected ProviderException streamError(int status, HttpHeaders headers, byte[] body) {
     return error(status, headers, parseJson(body), headers.firstValue("x-request-id").orElse(null));
+  }
+
+  @Override
+  protected ProviderException errorBodyIn2xx(HttpHeaders headers, JsonNode body) {
+    return body != null && body.hasNonNull("error")
+        ? errorIn2xx(HttpFailures.IN_BODY, body, headers.firstValue("x-request-id").orElse(null)) : null;
+  }
+
+  @Override
+  protected String baseUrlAdvice() {
+    return "an OpenAI or OpenAI-compatible base URL includes /v1 (e.g. https://api.openai.com/v1 or"
+        + " http://localhost:8000/v1), and the adapter adds chat/completions";
   }
 
   /** The request body, written with Jackson's streaming generator; the schema is embedded as is. */
@@ -171,11 +183,48 @@ public final class OpenAiProvider extends HttpProvider {
   }
 
   static ProviderException error(int status, HttpHeaders headers, JsonNode body, String requestId) {
-    JsonNode error = body == null ? null : body.path("error");
-    String type = error != null && error.path("type").isTextual() ? error.path("type").asText() : null;
-    String code = error != null && error.path("code").isTextual() ? error.path("code").asText() : null;
-    boolean quota = "insufficient_quota".equals(code) || "insufficient_quota".equals(type);
-    return HttpFailures.classify(status, headers, type, code, quota, requestId);
+    String type = errorField(body, "type");
+    String code = errorField(body, "code");
+    return contextAdvice(code, HttpFailures.classify(status, headers, type, code, quota(type, code), requestId));
+  }
+
+  /** An error object that came with a 2xx status ({@link HttpFailures#IN_STREAM} or {@link HttpFailures#IN_BODY}). */
+  static ProviderException errorIn2xx(String where, JsonNode body, String requestId) {
+    String type = errorField(body, "type");
+    String code = errorField(body, "code");
+    return contextAdvice(code, HttpFailures.errorIn2xx(where, statusOf(type, code), type, code, quota(type, code), requestId));
+  }
+
+  private static String errorField(JsonNode body, String name) {
+    JsonNode value = body == null ? null : body.path("error").path(name);
+    return value != null && value.isTextual() ? value.asText() : null;
+  }
+
+  private static boolean quota(String type, String code) {
+    return "insufficient_quota".equals(code) || "insufficient_quota".equals(type);
+  }
+
+  private static ProviderException contextAdvice(String code, ProviderException e) {
+    return "context_length_exceeded".equals(code)
+        ? HttpFailures.explained(e, HttpFailures.PROMPT_TOO_LONG) : e;
+  }
+
+  /** An error with no HTTP status of its own: the status its type or code stands for as a response. */
+  private static int statusOf(String type, String code) {
+    if ("rate_limit_exceeded".equals(code) || "insufficient_quota".equals(code)) {
+      return 429;
+    }
+    if (type == null) {
+      return 500;
+    }
+    return switch (type) {
+      case "rate_limit_exceeded", "tokens", "requests", "insufficient_quota" -> 429;
+      case "invalid_request_error" -> 400;
+      case "authentication_error" -> 401;
+      case "permission_error" -> 403;
+      case "not_found_error" -> 404;
+      default -> 500;
+    };
   }
 
   @Override
@@ -190,7 +239,7 @@ public final class OpenAiProvider extends HttpProvider {
     }
 
     public OpenAiProvider build() {
-      return new OpenAiProvider(baseUrl(), resolvedApiKey(), client());
+      return new OpenAiProvider(baseUrl(), resolvedApiKey(), client(), maxResponseBytes(), maxEventLineChars());
     }
   }
 }

@@ -8,22 +8,20 @@ import dev.llmtask.provider.ModelReply.Usage;
 import dev.llmtask.provider.ModelStreamListener;
 import dev.llmtask.provider.SseEvents;
 import java.io.IOException;
-import java.net.http.HttpHeaders;
-import java.util.Map;
 
 /**
  * Reads an OpenAI chat-completion stream: {@code data:} chunks with {@code choices[0].delta},
- * a usage chunk with {@code "choices": []}, then {@code data: [DONE]}. A data object with a
- * top-level {@code error} fails the call.
+ * a usage chunk with {@code "choices": []}, then {@code data: [DONE]}; a clean close after the
+ * finish reason also ends it. A data object with a top-level {@code error} fails the call.
  */
 final class OpenAiStreamEvents implements SseEvents {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpHeaders NO_HEADERS = HttpHeaders.of(Map.of(), (a, b) -> true);
 
   private final ModelStreamListener listener;
   private final StringBuilder content = new StringBuilder(512);
   private StringBuilder refusal;
   private String finishReason = "stop";
+  private boolean sawFinish;
   private Usage usage = Usage.NONE;
   private String id;
 
@@ -47,8 +45,7 @@ final class OpenAiStreamEvents implements SseEvents {
       return false;
     }
     if (chunk.hasNonNull("error")) {
-      JsonNode error = chunk.path("error");
-      throw OpenAiProvider.error(statusOf(error.path("type").asText(null)), NO_HEADERS, chunk, id);
+      throw OpenAiProvider.errorIn2xx(HttpFailures.IN_STREAM, chunk, id);
     }
     if (id == null && chunk.path("id").isTextual()) {
       id = chunk.path("id").asText();
@@ -67,6 +64,7 @@ final class OpenAiStreamEvents implements SseEvents {
     }
     if (choice.path("finish_reason").isTextual()) {
       finishReason = choice.path("finish_reason").asText();
+      sawFinish = true;
     }
     if (chunk.path("usage").isObject()) {
       usage = OpenAiProvider.usage(chunk.path("usage"));
@@ -74,17 +72,13 @@ final class OpenAiStreamEvents implements SseEvents {
     return false;
   }
 
-  /** A mid-stream error has no HTTP status of its own; map its type to the status it stands for. */
-  private static int statusOf(String type) {
-    if (type == null) {
-      return 500;
-    }
-    return switch (type) {
-      case "rate_limit_exceeded", "tokens", "requests" -> 429;
-      case "insufficient_quota" -> 429;
-      case "invalid_request_error" -> 400;
-      default -> 500;
-    };
+  /**
+   * OpenAI-compatible servers often close the stream after the finish reason and the usage chunk
+   * without {@code data: [DONE]}: the reply is whole once a finish reason came.
+   */
+  @Override
+  public boolean completeAtClose() {
+    return sawFinish;
   }
 
   @Override
