@@ -32,6 +32,10 @@ final class SnippetCompiler {
    */
   record Result(boolean success, List<String> messages, List<String> located, Path classes) {}
 
+  private static final JavaCompiler JAVAC = ToolProvider.getSystemJavaCompiler();
+  /** One file manager for all snippets: it caches the class path's jars, which most of a compilation's time is. */
+  private static final StandardJavaFileManager FILES = JAVAC.getStandardFileManager(null, Locale.ROOT, StandardCharsets.UTF_8);
+
   private SnippetCompiler() {}
 
   static Result compile(List<SnippetSource.Unit> units, String pkg, Path workDir) {
@@ -47,12 +51,12 @@ final class SnippetCompiler {
         byFile.put(file.toAbsolutePath().normalize().toString(), unit);
         files.add(file.toFile());
       }
-      JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
       DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
-      try (StandardJavaFileManager fm = javac.getStandardFileManager(diagnostics, Locale.ROOT, StandardCharsets.UTF_8)) {
+      StandardJavaFileManager fm = FILES;
+      synchronized (FILES) {
         List<String> options = List.of("-d", classes.toString(), "-classpath", System.getProperty("java.class.path"),
             "-encoding", "UTF-8", "-s", Files.createDirectories(workDir.resolve("generated")).toString());
-        JavaCompiler.CompilationTask task = javac.getTask(new StringWriter(), fm, diagnostics, options, null,
+        JavaCompiler.CompilationTask task = JAVAC.getTask(new StringWriter(), fm, diagnostics, options, null,
             fm.getJavaFileObjectsFromFiles(files));
         task.setProcessors(List.of(new LlmTaskProcessor()));
         boolean ok = task.call();
