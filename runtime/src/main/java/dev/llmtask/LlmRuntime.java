@@ -244,10 +244,13 @@ public final class LlmRuntime {
     /**
      * Enables {@link CallRecord#inputFingerprint()}: HMAC-SHA256 with this secret over the user
      * prompt, first 12 hex chars, to correlate calls on the same input without storing it.
-     * The key must be at least 16 bytes.
+     * The key must be at least 16 bytes; {@code null} (an unset environment variable) is an
+     * {@link IllegalArgumentException} naming the setting.
      */
     public Builder fingerprintKey(byte[] key) {
-      Objects.requireNonNull(key, "fingerprintKey");
+      if (key == null) {
+        throw missingFingerprintKey();
+      }
       if (key.length < 16) {
         throw new IllegalArgumentException("fingerprintKey must be at least 16 bytes, was " + key.length);
       }
@@ -257,7 +260,15 @@ public final class LlmRuntime {
 
     /** Same as {@link #fingerprintKey(byte[])} with the UTF-8 bytes of {@code key}. */
     public Builder fingerprintKey(String key) {
-      return fingerprintKey(Objects.requireNonNull(key, "fingerprintKey").getBytes(StandardCharsets.UTF_8));
+      if (key == null) {
+        throw missingFingerprintKey();
+      }
+      return fingerprintKey(key.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static IllegalArgumentException missingFingerprintKey() {
+      return new IllegalArgumentException("fingerprintKey is null (is the environment variable that should hold it"
+          + " unset?): pass a secret of at least 16 bytes, or leave fingerprintKey out to record no input fingerprint");
     }
 
     public LlmRuntime build() {

@@ -21,6 +21,11 @@ class ConfigurationTest {
     assertThatThrownBy(() -> LlmRuntime.builder().defaultMaxRetries(-1)).hasMessageContaining("defaultMaxRetries");
     assertThatThrownBy(() -> LlmRuntime.builder().backoff(Duration.ofSeconds(2), Duration.ofSeconds(1))).hasMessageContaining("cap");
     assertThatThrownBy(() -> LlmRuntime.builder().fingerprintKey("short")).hasMessageContaining("16 bytes");
+    assertThatThrownBy(() -> LlmRuntime.builder().fingerprintKey((String) null)) // System.getenv of an unset variable
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("fingerprintKey is null")
+        .hasMessageContaining("at least 16 bytes");
+    assertThatThrownBy(() -> LlmRuntime.builder().fingerprintKey((byte[]) null))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("fingerprintKey is null");
     assertThatThrownBy(() -> CallOptions.builder().maxRetries(-2)).hasMessageContaining("maxRetries");
   }
 
