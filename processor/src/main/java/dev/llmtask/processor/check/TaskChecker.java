@@ -6,11 +6,11 @@ import dev.llmtask.processor.model.CheckMethodModel;
 import dev.llmtask.processor.model.Durations;
 import dev.llmtask.processor.model.ModelReader;
 import dev.llmtask.processor.model.Names;
-import dev.llmtask.processor.model.OutputTypeReader;
 import dev.llmtask.processor.model.ParameterModel;
 import dev.llmtask.processor.model.PromptModel;
 import dev.llmtask.processor.model.TaskInterfaceModel;
 import dev.llmtask.processor.model.TaskMethodModel;
+import dev.llmtask.processor.model.TypeText;
 import dev.llmtask.processor.schema.SchemaLimits;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -46,6 +46,7 @@ public final class TaskChecker {
   private final Types types;
   private final Annotations annotations;
   private final Diagnostics diagnostics;
+  private final PromptValues promptValues;
   /** Inherited attribute values already reported, so an interface-level mistake is reported once. */
   private final Set<Object> reportedValues = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
   /** Task names of every interface checked so far in this compilation, with the method that declared each. */
@@ -56,6 +57,7 @@ public final class TaskChecker {
     this.types = env.getTypeUtils();
     this.annotations = new Annotations(elements);
     this.diagnostics = diagnostics;
+    this.promptValues = new PromptValues(types, elements);
   }
 
   /** Checks {@code model}; returns the bound interface when it has no errors, otherwise null. */
@@ -222,6 +224,12 @@ public final class TaskChecker {
       }
     }
 
+    for (ParameterModel p : t.parameters()) {
+      if (p.plain()) {
+        promptValues.check(p.type()).ifPresent(u -> diagnostics.error(unrenderable(p, u), p.element()));
+      }
+    }
+
     // prompts and placeholders
     if (t.user() == null) {
       diagnostics.error("task method '" + method + "' has no @UserPrompt; add @UserPrompt(\"… {{parameter}} …\") "
@@ -255,6 +263,13 @@ public final class TaskChecker {
     }
   }
 
+  private static String unrenderable(ParameterModel p, PromptValues.Unrenderable u) {
+    String what = (u.path() == null ? u.type() : TypeText.describe(p.type()) + ", whose component " + u.path()
+        + " is " + u.type()) + ",";
+    return "parameter '" + p.name() + "' is " + what + " which cannot be rendered into a prompt; " + u.advice()
+        + (u.advice().equals(PromptValues.SUPPORTED) ? "" : " (" + PromptValues.SUPPORTED + ")");
+  }
+
   private void checkCount(Attr<Integer> attr, String name) {
     if (attr.present() && attr.value() < 0 && reportedValues.add(attr.annotationValue())) {
       diagnostics.error(name + " = " + attr.value() + " is not allowed; write 0 or more (or leave it out to "
@@ -266,7 +281,7 @@ public final class TaskChecker {
       String method) {
     if (!p.string()) {
       diagnostics.error(annotation + " parameter '" + p.name() + "' must be a String, not "
-          + OutputTypeReader.describe(p.type()) + "; declare it as " + annotation + " String " + p.name(),
+          + TypeText.describe(p.type()) + "; declare it as " + annotation + " String " + p.name(),
           p.element(), mirror);
     }
     if (earlier != null) {
@@ -279,11 +294,12 @@ public final class TaskChecker {
     String where = "@" + Annotations.simpleName(prompt.mirror());
     List<String> plain = t.parameters().stream().filter(ParameterModel::plain).map(ParameterModel::name).toList();
     for (String name : prompt.template().placeholders()) {
-      ParameterModel param = t.parameters().stream().filter(p -> p.name().equals(name)).findFirst().orElse(null);
+      String[] path = name.split("\\.", -1);
+      ParameterModel param = t.parameters().stream().filter(p -> p.name().equals(path[0])).findFirst().orElse(null);
       if (param == null) {
         diagnostics.error("placeholder {{" + name + "}} in " + where + " names no parameter of '" + t.methodName()
             + "'; the parameters you can use are: " + (plain.isEmpty() ? "(none)" : String.join(", ", plain))
-            + ". Fix the name or add a parameter '" + (name.isEmpty() ? "x" : name) + "'",
+            + ". Fix the name or add a parameter '" + (path[0].isEmpty() ? "x" : path[0]) + "'",
             t.element(), prompt.mirror());
       } else if (!param.plain()) {
         String kind = param.traceId() != null ? "@TraceId" : param.idempotencyKey() != null ? "@IdempotencyKey"
@@ -292,8 +308,35 @@ public final class TaskChecker {
             + " parameter; prompts can only use plain parameters: add a separate parameter for the text",
             t.element(), prompt.mirror());
       } else {
-        used.add(name);
+        used.add(param.name());
+        checkPath(t, prompt, where, name, path, param.type());
       }
+    }
+  }
+
+  /** Checks that each step after the parameter of {@code {{a.b.c}}} names a component of the record before it. */
+  private void checkPath(TaskMethodModel t, PromptModel prompt, String where, String name, String[] path,
+      TypeMirror type) {
+    TypeMirror current = type;
+    for (int i = 1; i < path.length; i++) {
+      String before = String.join(".", java.util.Arrays.copyOfRange(path, 0, i));
+      javax.lang.model.element.TypeElement record = PromptValues.record(current);
+      if (record == null) {
+        diagnostics.error("placeholder {{" + name + "}} in " + where + " reads '" + path[i] + "' of " + before
+            + ", which is " + TypeText.describe(current) + ", not a record; a path steps through record components "
+            + "only: write {{" + before + "}}", t.element(), prompt.mirror());
+        return;
+      }
+      javax.lang.model.element.RecordComponentElement component = PromptValues.component(record, path[i]);
+      if (component == null) {
+        String components = record.getRecordComponents().stream().map(rc -> rc.getSimpleName().toString())
+            .collect(Collectors.joining(", "));
+        diagnostics.error("placeholder {{" + name + "}} in " + where + " names no component of " + before
+            + " (record " + record.getSimpleName() + "); the components of " + record.getSimpleName() + " are: "
+            + (components.isEmpty() ? "(none)" : components), t.element(), prompt.mirror());
+        return;
+      }
+      current = component.asType();
     }
   }
 
@@ -312,11 +355,11 @@ public final class TaskChecker {
       if (!isListOfString(m.getReturnType())) {
         ok = false;
         diagnostics.error("@Check method '" + name + "' must return List<String> (the violations, empty when the "
-            + "answer passes), not " + OutputTypeReader.describe(m.getReturnType()), m);
+            + "answer passes), not " + TypeText.describe(m.getReturnType()), m);
       }
       List<? extends VariableElement> params = m.getParameters();
       List<String> resultTypes = model.tasks().stream().filter(t -> t.output() != null)
-          .map(t -> OutputTypeReader.describe(t.output().resultType())).distinct().toList();
+          .map(t -> TypeText.describe(t.output().resultType())).distinct().toList();
       if (params.isEmpty()) {
         diagnostics.error("@Check method '" + name + "' must take the task's result as its first parameter, e.g. "
             + name + "(" + (resultTypes.isEmpty() ? "YourResult" : resultTypes.get(0)) + " value)", m);
@@ -327,7 +370,7 @@ public final class TaskChecker {
           .filter(t -> t.output() != null && types.isSameType(t.output().resultType(), first)).toList();
       if (targets.isEmpty()) {
         if (model.tasks().stream().allMatch(t -> t.output() != null)) {
-          diagnostics.error("@Check method '" + name + "' takes " + OutputTypeReader.describe(params.get(0).asType())
+          diagnostics.error("@Check method '" + name + "' takes " + TypeText.describe(params.get(0).asType())
               + " first, which no task method of this interface returns; the first parameter must be a task's "
               + "result type: " + (resultTypes.isEmpty() ? "(no task methods)" : String.join(", ", resultTypes)),
               params.get(0));
@@ -341,8 +384,8 @@ public final class TaskChecker {
           if (match == null || !types.isSameType(match.type(), p.asType())) {
             ok = false;
             String available = t.parameters().stream()
-                .map(tp -> OutputTypeReader.describe(tp.type()) + " " + tp.name()).collect(Collectors.joining(", "));
-            diagnostics.error("@Check parameter '" + pname + "' (" + OutputTypeReader.describe(p.asType())
+                .map(tp -> TypeText.describe(tp.type()) + " " + tp.name()).collect(Collectors.joining(", "));
+            diagnostics.error("@Check parameter '" + pname + "' (" + TypeText.describe(p.asType())
                 + ") matches no parameter of task method '" + t.methodName() + "'; a @Check parameter after the "
                 + "first must have the name and type of a task parameter: " + (available.isEmpty() ? "(none)" : available),
                 p);

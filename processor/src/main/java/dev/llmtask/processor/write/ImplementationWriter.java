@@ -204,8 +204,8 @@ public final class ImplementationWriter {
       if (s instanceof PromptTemplate.Literal l) {
         parts.add(CodeBlock.of("$S", l.text()));
       } else {
-        String name = ((PromptTemplate.Placeholder) s).name();
-        parts.add(CodeBlock.of("$T.of($S, $N)", PROMPT_TEXT, name, name));
+        parts.add(CodeBlock.of("$T.of($S, $L)", PROMPT_TEXT, ((PromptTemplate.Placeholder) s).name(),
+            placeholderValue(((PromptTemplate.Placeholder) s).name())));
       }
     }
     if (parts.isEmpty()) {
@@ -215,6 +215,21 @@ public final class ImplementationWriter {
       return parts.get(0);
     }
     return CodeBlock.join(parts, " + ");
+  }
+
+  /**
+   * The value a placeholder reads: the parameter {@code ticket}, or for {@code ticket.customer.name} its
+   * accessors, each step checked for null: {@code PromptText.nonNull("ticket.customer",
+   * PromptText.nonNull("ticket", ticket).customer()).name()}.
+   */
+  private static CodeBlock placeholderValue(String path) {
+    String[] steps = path.split("\\.");
+    CodeBlock value = CodeBlock.of("$N", steps[0]);
+    for (int i = 1; i < steps.length; i++) {
+      String before = String.join(".", java.util.Arrays.copyOfRange(steps, 0, i));
+      value = CodeBlock.of("$T.nonNull($S, $L).$N()", PROMPT_TEXT, before, value, steps[i]);
+    }
+    return value;
   }
 
   /**
