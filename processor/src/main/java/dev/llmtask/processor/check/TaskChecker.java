@@ -12,6 +12,7 @@ import dev.llmtask.processor.model.TaskInterfaceModel;
 import dev.llmtask.processor.model.TaskMethodModel;
 import dev.llmtask.processor.model.TypeText;
 import dev.llmtask.processor.schema.SchemaLimits;
+import dev.llmtask.processor.schema.TaskSchemas;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -51,6 +52,8 @@ public final class TaskChecker {
   private final Set<Object> reportedValues = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
   /** Task names of every interface checked so far in this compilation, with the method that declared each. */
   private final Map<String, String> compilationTaskNames = new HashMap<>();
+  /** The schemas of the interface being checked, by task method name, built once for the limits and the writer. */
+  private Map<String, TaskSchemas> schemas;
 
   public TaskChecker(ProcessingEnvironment env, Diagnostics diagnostics) {
     this.elements = env.getElementUtils();
@@ -64,13 +67,14 @@ public final class TaskChecker {
   public CheckedInterface check(TaskInterfaceModel model) {
     int before = diagnostics.errorCount();
     reportedValues.clear();
+    schemas = new HashMap<>();
     checkInterface(model);
     checkNamesAndOverloads(model);
     for (TaskMethodModel task : model.tasks()) {
       checkTask(task);
     }
     Map<String, List<CheckMethodModel>> bindings = checkChecks(model);
-    return diagnostics.errorCount() == before ? new CheckedInterface(model, bindings) : null;
+    return diagnostics.errorCount() == before ? new CheckedInterface(model, bindings, schemas) : null;
   }
 
   private void checkInterface(TaskInterfaceModel model) {
@@ -194,7 +198,9 @@ public final class TaskChecker {
       diagnostics.error(problem, m);
     }
     if (t.output() != null && t.typeProblems().isEmpty()) {
-      for (String problem : SchemaLimits.problems(t.output())) {
+      TaskSchemas built = TaskSchemas.of(t.output());
+      schemas.put(t.methodName(), built);
+      for (String problem : SchemaLimits.problems(built)) {
         diagnostics.error(problem, m);
       }
     }
