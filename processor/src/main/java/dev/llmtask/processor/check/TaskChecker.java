@@ -54,6 +54,8 @@ public final class TaskChecker {
   private final Map<String, String> compilationTaskNames = new HashMap<>();
   /** The schemas of the interface being checked, by task method name, built once for the limits and the writer. */
   private Map<String, TaskSchemas> schemas;
+  /** The dialects the interface being checked targets. */
+  private Set<String> dialects;
 
   public TaskChecker(ProcessingEnvironment env, Diagnostics diagnostics) {
     this.elements = env.getElementUtils();
@@ -68,6 +70,7 @@ public final class TaskChecker {
     int before = diagnostics.errorCount();
     reportedValues.clear();
     schemas = new HashMap<>();
+    dialects = model.dialects();
     checkInterface(model);
     checkNamesAndOverloads(model);
     for (TaskMethodModel task : model.tasks()) {
@@ -106,6 +109,13 @@ public final class TaskChecker {
       }
     }
     for (ExecutableElement m : own) {
+      annotations.find(m, Names.LLM_TASK).ifPresent(a -> {
+        javax.lang.model.element.AnnotationValue v = annotations.explicitValue(a, "dialects");
+        if (v != null) {
+          diagnostics.error("dialects goes on the interface's @LlmTask, not on a method: every task of an interface "
+              + "is sent in the same dialects; move it to @LlmTask on " + name, m, a, v);
+        }
+      });
       if (!m.getModifiers().contains(Modifier.ABSTRACT)) {
         annotations.find(m, Names.LLM_TASK).ifPresent(a -> diagnostics.error("@LlmTask on " + describeKind(m)
             + " method '" + m.getSimpleName() + "': task methods are abstract; remove the body to make it a task, "
@@ -200,8 +210,10 @@ public final class TaskChecker {
     if (t.output() != null && t.typeProblems().isEmpty()) {
       TaskSchemas built = TaskSchemas.of(t.output());
       schemas.put(t.methodName(), built);
-      for (String problem : SchemaLimits.problems(built)) {
-        diagnostics.error(problem, m);
+      if (dialects.contains("OPENAI")) { // the Anthropic input_schema has no published limits
+        for (String problem : SchemaLimits.problems(built)) {
+          diagnostics.error(problem, m);
+        }
       }
     }
 
