@@ -1,6 +1,8 @@
 package dev.llmtask;
 
 import java.math.BigDecimal;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -9,8 +11,8 @@ import java.util.Objects;
  *
  * @param traceId the caller's trace id ({@link TraceId}) or a generated one
  * @param task the task name, e.g. {@code decide_rotation}
- * @param provider the provider name, e.g. {@code openai}
- * @param model the model asked
+ * @param provider the provider that answered (the last attempt's), e.g. {@code openai}
+ * @param model the model that answered (the last attempt's)
  * @param promptVersion the declared prompt version, e.g. {@code rotation_decision@2}
  * @param status how the call ended
  * @param attempts HTTP requests made to the provider, retries and re-asks included
@@ -18,10 +20,18 @@ import java.util.Objects;
  * @param inputTokens input tokens over all attempts, as reported by the provider
  * @param outputTokens output tokens over all attempts
  * @param cachedInputTokens input tokens served from the provider's prompt cache
- * @param costUsd estimated cost from the runtime's rate card; zero when the model has no rate
+ * @param costUsd estimated cost from the runtime's rate card; {@code null} (unknown, not zero) when
+ *     the card has no price for the model
  * @param failureReason why the call failed, without customer text; {@code null} when {@link CallStatus#OK}
  * @param inputFingerprint first 12 hex chars of HMAC-SHA256 over the user prompt, only when a key is configured
  * @param idempotencyKey the caller's idempotency key ({@link IdempotencyKey}), or {@code null}
+ * @param usageEstimated true when the token counts are the runtime's estimate, not the provider's:
+ *     a stream cancelled or cut before the provider reported usage. Output tokens are then the
+ *     delivered answer's characters divided by 4 (rounded up), input tokens the system and user
+ *     prompts' characters divided by 4 (rounded up) — the usual rule of thumb for English text.
+ * @param requestId the provider's request id of the last answer received, or {@code null}
+ * @param attemptDetails one entry per provider attempt, in order
+ * @param attributes string attributes set by links (e.g. {@code cache=hit}), in the order first set
  */
 public record CallRecord(
     String traceId,
@@ -38,12 +48,53 @@ public record CallRecord(
     BigDecimal costUsd,
     String failureReason,
     String inputFingerprint,
-    String idempotencyKey) {
+    String idempotencyKey,
+    boolean usageEstimated,
+    String requestId,
+    List<Attempt> attemptDetails,
+    Map<String, String> attributes) {
 
   public CallRecord {
     Objects.requireNonNull(task, "task");
     Objects.requireNonNull(status, "status");
-    Objects.requireNonNull(costUsd, "costUsd");
+    attemptDetails = attemptDetails == null ? List.of() : List.copyOf(attemptDetails);
+    attributes = attributes == null || attributes.isEmpty() ? Map.of()
+        : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(attributes));
+  }
+
+  /** A record without a request id, attempt entries or attributes. */
+  public CallRecord(String traceId, String task, String provider, String model, String promptVersion,
+      CallStatus status, int attempts, long latencyMs, long inputTokens, long outputTokens, long cachedInputTokens,
+      BigDecimal costUsd, String failureReason, String inputFingerprint, String idempotencyKey) {
+    this(traceId, task, provider, model, promptVersion, status, attempts, latencyMs, inputTokens, outputTokens,
+        cachedInputTokens, costUsd, failureReason, inputFingerprint, idempotencyKey, false);
+  }
+
+  /** A record without a request id, attempt entries or attributes. */
+  public CallRecord(String traceId, String task, String provider, String model, String promptVersion,
+      CallStatus status, int attempts, long latencyMs, long inputTokens, long outputTokens, long cachedInputTokens,
+      BigDecimal costUsd, String failureReason, String inputFingerprint, String idempotencyKey, boolean usageEstimated) {
+    this(traceId, task, provider, model, promptVersion, status, attempts, latencyMs, inputTokens, outputTokens,
+        cachedInputTokens, costUsd, failureReason, inputFingerprint, idempotencyKey, usageEstimated, null, List.of(), Map.of());
+  }
+
+  /**
+   * One provider attempt of a call.
+   *
+   * @param provider the provider asked
+   * @param model the model asked
+   * @param outcome how the attempt ended: {@code OK} when an answer arrived (even one the checks then
+   *     rejected: see the call's status), else the failure's status
+   * @param latencyMs the attempt's wall-clock time
+   * @param inputTokens input tokens of this attempt
+   * @param outputTokens output tokens of this attempt
+   * @param requestId the provider's request id, or {@code null}
+   */
+  public record Attempt(String provider, String model, CallStatus outcome, long latencyMs, long inputTokens,
+      long outputTokens, String requestId) {
+    public Attempt {
+      Objects.requireNonNull(outcome, "outcome");
+    }
   }
 
   /** True when the call returned a valid answer. */
@@ -68,13 +119,20 @@ public record CallRecord(
         .append(" input_tokens=").append(inputTokens)
         .append(" output_tokens=").append(outputTokens)
         .append(" cached_input_tokens=").append(cachedInputTokens)
-        .append(" cost_usd=").append(costUsd.toPlainString());
+        .append(" cost_usd=").append(costUsd == null ? "unknown" : costUsd.toPlainString());
+    if (usageEstimated) {
+      b.append(" usage_estimated=true");
+    }
     if (inputFingerprint != null) {
       b.append(" input_fingerprint=").append(inputFingerprint);
     }
     if (idempotencyKey != null) {
       b.append(" idempotency_key=").append(idempotencyKey);
     }
+    if (requestId != null) {
+      b.append(" request_id=").append(requestId);
+    }
+    attributes.forEach((k, v) -> b.append(" attr.").append(k).append('=').append(v));
     if (failureReason != null) {
       b.append(" failure_reason=\"").append(failureReason.replace("\"", "'")).append('"');
     }

@@ -15,4 +15,20 @@ public record LlmResult<T>(T value, CallRecord record) {
     Objects.requireNonNull(value, "value");
     Objects.requireNonNull(record, "record");
   }
+
+  /**
+   * Shows the answer's type and, for text, its length, never the answer itself (it is customer
+   * text); {@link #value()} still returns it.
+   */
+  @Override
+  public String toString() {
+    return "LlmResult[value=" + describe(value) + ", record=" + record + "]";
+  }
+
+  /** {@code <42 chars>} for text, {@code <RotationDecision>} for any other answer. */
+  static String describe(Object answer) {
+    return answer instanceof CharSequence text
+        ? "<" + text.length() + " chars>"
+        : "<" + answer.getClass().getSimpleName() + ">";
+  }
 }

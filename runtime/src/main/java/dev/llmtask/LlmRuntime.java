@@ -1,18 +1,17 @@
 package dev.llmtask;
 
 import dev.llmtask.internal.RuntimeAccess;
-import dev.llmtask.internal.call.RuntimeSettings;
-import dev.llmtask.internal.call.TaskExecutor;
+import dev.llmtask.internal.env.EnvironmentProviders;
+import dev.llmtask.internal.pipeline.Pipeline;
+import dev.llmtask.internal.pipeline.RuntimeSettings;
 import dev.llmtask.provider.LlmProvider;
-import dev.llmtask.provider.ProviderSettings;
-import dev.llmtask.provider.anthropic.AnthropicProvider;
-import dev.llmtask.provider.openai.OpenAiProvider;
-import java.net.URI;
-import java.net.URISyntaxException;
+import dev.llmtask.spi.CallInterceptor;
+import dev.llmtask.spi.ExchangeInterceptor;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -30,22 +29,27 @@ import java.util.Objects;
  * RotationDesk desk = LlmTasks.create(RotationDesk.class, runtime);
  * }</pre>
  *
- * <p>Policy precedence for each call: {@link CallOptions} of the call, then
- * {@link Builder#taskOptions(String, CallOptions) per-task configuration}, then the
- * {@link LlmTask} annotation, then this runtime's defaults.
+ * <p>Policy precedence for each call, highest first: {@link CallOptions} of the call, then
+ * {@link Builder#taskOptions(String, CallOptions) per-task configuration}, then the runtime-wide
+ * {@link Builder#modelOverride(String) model override}, then what the {@link LlmTask} annotation
+ * writes, then this runtime's defaults ({@link Builder#defaultModel(String)} and the like). An
+ * annotation attribute left unwritten never overrides runtime configuration.
  */
 public final class LlmRuntime {
   static {
-    RuntimeAccess.install(runtime -> runtime.executor);
+    RuntimeAccess.install(runtime -> runtime.pipeline);
   }
 
-  private final TaskExecutor executor;
+  private final Pipeline pipeline;
 
   private LlmRuntime(Builder b) {
-    this.executor = new TaskExecutor(new RuntimeSettings(
-        b.provider, b.defaultModel, b.defaultTimeout, b.attemptTimeout, b.defaultMaxRetries, b.defaultRepairs,
-        b.backoffBase, b.backoffCap, b.maxOutputTokens, b.streamIdleTimeout, Map.copyOf(b.taskOptions), b.rateCard,
-        List.copyOf(b.sinks), b.fingerprintKey));
+    Map<String, LlmProvider> providers = new LinkedHashMap<>(b.namedProviders);
+    providers.putIfAbsent(b.provider.name(), b.provider);
+    this.pipeline = new Pipeline(new RuntimeSettings(
+        b.provider, Map.copyOf(providers), b.defaultModel, b.modelOverride, b.defaultTimeout, b.attemptTimeout, b.defaultMaxRetries,
+        b.defaultRepairs, b.backoffBase, b.backoffCap, b.maxOutputTokens, b.streamIdleTimeout, Map.copyOf(b.taskOptions),
+        b.rateCard, List.copyOf(b.sinks), b.fingerprintKey, List.copyOf(b.callInterceptors),
+        List.copyOf(b.exchangeInterceptors)));
   }
 
   public static Builder builder() {
@@ -62,7 +66,7 @@ public final class LlmRuntime {
 
   /** The provider this runtime calls. */
   public LlmProvider provider() {
-    return executor.settings().provider();
+    return pipeline.settings().provider();
   }
 
   @Override
@@ -74,6 +78,7 @@ public final class LlmRuntime {
   public static final class Builder {
     private LlmProvider provider;
     private String defaultModel;
+    private String modelOverride;
     private Duration defaultTimeout = Duration.ofSeconds(30);
     private Duration attemptTimeout;
     private int defaultMaxRetries = 2;
@@ -86,6 +91,9 @@ public final class LlmRuntime {
     private RateCard rateCard = RateCard.none();
     private final List<TelemetrySink> sinks = new ArrayList<>();
     private byte[] fingerprintKey;
+    private final Map<String, LlmProvider> namedProviders = new LinkedHashMap<>();
+    private final List<CallInterceptor> callInterceptors = new ArrayList<>();
+    private final List<ExchangeInterceptor> exchangeInterceptors = new ArrayList<>();
 
     private Builder() {}
 
@@ -93,48 +101,15 @@ public final class LlmRuntime {
      * Configures the provider and default model from environment variables:
      * {@code LLM_PROVIDER} ({@code openai}, the default, or {@code anthropic}), {@code LLM_API_KEY}
      * (else the provider's usual variable), {@code LLM_BASE_URL} (any OpenAI-compatible server) and
-     * {@code LLM_MODEL}. A malformed value fails here, naming the variable, never echoing the key.
+     * {@code LLM_MODEL} (sets {@link #modelOverride(String)}: every task uses that model unless
+     * per-task configuration or the call's options name another). A malformed value fails here, naming the variable, never echoing the key.
      */
     public Builder environment(Map<String, String> env) {
       Objects.requireNonNull(env, "env");
-      String name = env.getOrDefault("LLM_PROVIDER", "openai").strip().toLowerCase(java.util.Locale.ROOT);
-      URI base = null;
-      String url = env.get("LLM_BASE_URL");
-      if (url != null && !url.isBlank()) {
-        try {
-          base = ProviderSettings.baseUrl(new URI(url.strip()));
-        } catch (URISyntaxException | IllegalArgumentException e) {
-          throw new IllegalStateException("LLM_BASE_URL must be an http or https URL, was " + url);
-        }
-      }
-      switch (name) {
-        case "openai" -> {
-          OpenAiProvider.Builder p = OpenAiProvider.builder();
-          String key = ProviderSettings.apiKeyFromEnvironment(env, "LLM_API_KEY", "OPENAI_API_KEY");
-          if (key != null) {
-            p.apiKey(key);
-          }
-          if (base != null) {
-            p.baseUrl(base);
-          }
-          provider(p.build());
-        }
-        case "anthropic" -> {
-          AnthropicProvider.Builder p = AnthropicProvider.builder();
-          String key = ProviderSettings.apiKeyFromEnvironment(env, "LLM_API_KEY", "ANTHROPIC_API_KEY");
-          if (key != null) {
-            p.apiKey(key);
-          }
-          if (base != null) {
-            p.baseUrl(base);
-          }
-          provider(p.build());
-        }
-        default -> throw new IllegalStateException("LLM_PROVIDER must be openai or anthropic, was " + name);
-      }
+      provider(EnvironmentProviders.fromEnvironment(env));
       String model = env.get("LLM_MODEL");
       if (model != null && !model.isBlank()) {
-        defaultModel(model.strip());
+        modelOverride(model.strip());
       }
       return this;
     }
@@ -145,9 +120,48 @@ public final class LlmRuntime {
       return this;
     }
 
+    /**
+     * Registers a further provider under {@code name}, for links that route a call to it with
+     * {@link dev.llmtask.spi.TaskCall#withProvider(String)} (a fallback). Calls go to the provider
+     * set with {@link #provider(LlmProvider)} unless a link routes them.
+     */
+    public Builder provider(String name, LlmProvider provider) {
+      namedProviders.put(Policies.notBlank(name, "provider name"), Objects.requireNonNull(provider, "provider"));
+      return this;
+    }
+
+    /**
+     * Adds a link around every task call, around all its retries and re-asks; links run in the
+     * order added, the first outermost, inside the link that records the call and keeps its
+     * deadline. See {@link CallInterceptor}.
+     */
+    public Builder intercept(CallInterceptor interceptor) {
+      callInterceptors.add(Objects.requireNonNull(interceptor, "interceptor"));
+      return this;
+    }
+
+    /**
+     * Adds a link around every provider attempt (each retry and re-ask); links run in the order
+     * added, the first outermost, inside the retry policy. See {@link ExchangeInterceptor}.
+     */
+    public Builder interceptExchanges(ExchangeInterceptor interceptor) {
+      exchangeInterceptors.add(Objects.requireNonNull(interceptor, "interceptor"));
+      return this;
+    }
+
     /** Model for tasks that declare none. */
     public Builder defaultModel(String model) {
       this.defaultModel = Policies.notBlank(model, "defaultModel");
+      return this;
+    }
+
+    /**
+     * The model for every task, beating what an annotation writes ({@code @LlmTask(model = "…")}),
+     * so one setting points all tasks at another model; {@link #taskOptions(String, CallOptions)}
+     * and a call's {@link CallOptions#model()} still win over it. {@code LLM_MODEL} sets it.
+     */
+    public Builder modelOverride(String model) {
+      this.modelOverride = Policies.notBlank(model, "modelOverride");
       return this;
     }
 

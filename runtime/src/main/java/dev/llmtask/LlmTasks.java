@@ -13,8 +13,9 @@ public final class LlmTasks {
    * ({@code RotationDesk} → {@code RotationDesk_LlmTask}), bound to {@code runtime}.
    *
    * @throws IllegalArgumentException when the type is not an {@code @LlmTask} interface
-   * @throws IllegalStateException when no implementation was generated: the processor is not on
-   *     the compiler's annotation processor path
+   * @throws IllegalStateException when no implementation was generated; the message names the likely
+   *     causes (compiler plugin older than 3.5, processor missing from annotationProcessorPaths, an
+   *     incremental build that skipped the processor) and what to write for each
    */
   public static <T> T create(Class<T> taskInterface, LlmRuntime runtime) {
     Objects.requireNonNull(taskInterface, "taskInterface");
@@ -27,9 +28,7 @@ public final class LlmTasks {
     try {
       impl = Class.forName(implName, true, taskInterface.getClassLoader());
     } catch (ClassNotFoundException e) {
-      throw new IllegalStateException("No generated implementation " + implName + " for " + taskInterface.getName()
-          + ": annotate the interface with @LlmTask and add dev.llmtask:llmtask-processor to the compiler's"
-          + " annotationProcessorPaths", e);
+      throw new IllegalStateException(missingImplementation(taskInterface, implName), e);
     }
     try {
       Object instance = MethodHandles.publicLookup()
@@ -41,6 +40,22 @@ public final class LlmTasks {
     } catch (Throwable e) {
       throw new IllegalStateException("Cannot construct " + implName, e);
     }
+  }
+
+  /**
+   * Why {@code X_LlmTask} is usually missing, most likely first, each with what to write. The build
+   * is green in every case, so the message must name the causes a user cannot see.
+   */
+  static String missingImplementation(Class<?> taskInterface, String implName) {
+    return "No generated implementation " + implName + " for " + taskInterface.getName()
+        + ": the llmtask processor did not run on it. Likely causes:"
+        + " (1) maven-compiler-plugin older than 3.5 ignores annotationProcessorPaths (Maven 3.8 picks 3.1 when no"
+        + " version is given): pin <version>3.14.1</version> on maven-compiler-plugin;"
+        + " (2) the processor is not on the processor path: add <path><groupId>dev.llmtask</groupId>"
+        + "<artifactId>llmtask-processor</artifactId><version>…</version></path> to its annotationProcessorPaths;"
+        + " (3) an incremental build or an IDE skipped the processor: run a clean build (mvn clean compile) or"
+        + " enable annotation processing in the IDE;"
+        + " (4) the interface lacks @LlmTask: annotate it (or its methods) with @LlmTask";
   }
 
   /** {@code com.example.Outer.Desk} → {@code com.example.Outer_Desk_LlmTask}. */

@@ -1,11 +1,23 @@
 package dev.llmtask;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Prices per model in USD per million tokens, used to estimate the cost in every {@link CallRecord}.
@@ -17,19 +29,26 @@ import java.util.Objects;
  *     .build();
  * }</pre>
  *
- * A model missing from the card costs zero (and the record says so).
+ * Or load a price file in the format of LiteLLM's maintained
+ * {@code model_prices_and_context_window.json} with {@link #fromLiteLlm(Path)}.
+ *
+ * <p>A model missing from the card has an unknown cost: {@link #cost} returns {@code null}, so
+ * {@link CallRecord#costUsd()} is {@code null}, never a misleading zero, and the card logs one
+ * warning per such model (logger {@code dev.llmtask.RateCard}) naming it.
  */
 public final class RateCard {
   private static final BigDecimal MILLION = BigDecimal.valueOf(1_000_000);
+  private static final Logger LOG = LoggerFactory.getLogger(RateCard.class);
   private static final RateCard EMPTY = new RateCard(Map.of());
 
   private final Map<String, Rate> rates;
+  private final Set<String> warned = ConcurrentHashMap.newKeySet();
 
   private RateCard(Map<String, Rate> rates) {
     this.rates = Map.copyOf(rates);
   }
 
-  /** A card with no rates: every cost is zero. */
+  /** A card with no rates: every cost is unknown ({@code null}). */
   public static RateCard none() {
     return EMPTY;
   }
@@ -47,14 +66,18 @@ public final class RateCard {
     return new Builder();
   }
 
-  /** Estimated cost of the given usage on {@code model}, in USD. */
+  /**
+   * Estimated cost of the given usage on {@code model}, in USD, or {@code null} when the card has no
+   * price for the model (the first time per model, a warning names it).
+   */
   public BigDecimal cost(String model, long inputTokens, long cachedInputTokens, long outputTokens) {
-    Rate rate = model == null ? null : rates.get(model);
+    Rate rate = rate(model);
     if (rate == null) {
-      rate = rates.get(Builder.ANY_MODEL);
-    }
-    if (rate == null) {
-      return BigDecimal.ZERO;
+      if (warned.add(String.valueOf(model))) {
+        LOG.warn("No price for model {} in the rate card: costUsd is null (unknown) for its calls. Add it with"
+            + " RateCard.builder().model(\"{}\", …) or load a price file with RateCard.fromLiteLlm(path)", model, model);
+      }
+      return null;
     }
     long uncached = Math.max(0, inputTokens - cachedInputTokens);
     BigDecimal micro = rate.input.multiply(BigDecimal.valueOf(uncached))
@@ -63,7 +86,69 @@ public final class RateCard {
     return micro.divide(MILLION, MathContext.DECIMAL64).setScale(8, RoundingMode.HALF_UP).stripTrailingZeros();
   }
 
-  private record Rate(BigDecimal input, BigDecimal cachedInput, BigDecimal output) {}
+  /** The model's context window from the price file's {@code max_input_tokens}, when known. */
+  public OptionalLong maxInputTokens(String model) {
+    Rate rate = rate(model);
+    return rate == null || rate.maxInputTokens == null ? OptionalLong.empty() : OptionalLong.of(rate.maxInputTokens);
+  }
+
+  private Rate rate(String model) {
+    Rate rate = model == null ? null : rates.get(model);
+    return rate != null ? rate : rates.get(Builder.ANY_MODEL);
+  }
+
+  /**
+   * Loads a price file in the format of LiteLLM's {@code model_prices_and_context_window.json}: an
+   * object of models, each with per-token {@code input_cost_per_token}, {@code output_cost_per_token}
+   * and optionally {@code cache_read_input_token_cost} (default: the input price),
+   * {@code cache_creation_input_token_cost} and {@code max_input_tokens}. A model keyed as
+   * {@code provider/model} whose {@code litellm_provider} is that provider is also found by the
+   * bare model name. Entries without both input and output prices, the {@code sample_spec} entry
+   * and unknown fields are ignored. Cache writes are billed at the input price, since providers
+   * report them inside the input tokens.
+   *
+   * @throws IOException when the file cannot be read or is not a JSON object
+   */
+  public static RateCard fromLiteLlm(Path file) throws IOException {
+    try (InputStream in = Files.newInputStream(file)) {
+      return fromLiteLlm(in, file.toString());
+    }
+  }
+
+  static RateCard fromLiteLlm(InputStream in, String source) throws IOException {
+    JsonNode root = new ObjectMapper().readTree(in);
+    if (root == null || !root.isObject()) {
+      throw new IOException(source + " is not a LiteLLM price file: expected a JSON object of models");
+    }
+    Map<String, Rate> rates = new HashMap<>();
+    Map<String, Rate> bare = new HashMap<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      JsonNode m = e.getValue();
+      if (e.getKey().equals("sample_spec") || !m.path("input_cost_per_token").isNumber()
+          || !m.path("output_cost_per_token").isNumber()) {
+        continue;
+      }
+      BigDecimal input = perMillion(m.path("input_cost_per_token"));
+      BigDecimal cached = m.path("cache_read_input_token_cost").isNumber()
+          ? perMillion(m.path("cache_read_input_token_cost")) : input;
+      Long maxInput = m.path("max_input_tokens").canConvertToLong() ? m.path("max_input_tokens").asLong() : null;
+      Rate rate = Builder.rate(input, cached, perMillion(m.path("output_cost_per_token")), maxInput);
+      rates.put(e.getKey(), rate);
+      String prefix = m.path("litellm_provider").asText("") + "/";
+      if (prefix.length() > 1 && e.getKey().startsWith(prefix)) {
+        bare.put(e.getKey().substring(prefix.length()), rate);
+      }
+    }
+    bare.forEach(rates::putIfAbsent);
+    return new RateCard(rates);
+  }
+
+  private static BigDecimal perMillion(JsonNode perToken) {
+    return perToken.decimalValue().multiply(MILLION).stripTrailingZeros();
+  }
+
+  private record Rate(BigDecimal input, BigDecimal cachedInput, BigDecimal output, Long maxInputTokens) {}
 
   /** Builder of {@link RateCard}. */
   public static final class Builder {
@@ -87,7 +172,11 @@ public final class RateCard {
     }
 
     private static Rate rate(BigDecimal input, BigDecimal cached, BigDecimal output) {
-      return new Rate(price(input, "input"), price(cached, "cachedInput"), price(output, "output"));
+      return rate(input, cached, output, null);
+    }
+
+    private static Rate rate(BigDecimal input, BigDecimal cached, BigDecimal output, Long maxInputTokens) {
+      return new Rate(price(input, "input"), price(cached, "cachedInput"), price(output, "output"), maxInputTokens);
     }
 
     private static BigDecimal price(BigDecimal p, String what) {

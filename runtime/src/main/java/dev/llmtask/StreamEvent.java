@@ -15,10 +15,22 @@ public sealed interface StreamEvent<T> {
    * A piece of the answer as generated: JSON text of the answer for structured tasks, plain text for
    * {@code String} tasks. Concatenated, the deltas are the whole answer.
    */
-  record Delta<T>(String text) implements StreamEvent<T> {}
+  record Delta<T>(String text) implements StreamEvent<T> {
+    /** Shows the delta's length, never its text; {@link #text()} returns it. */
+    @Override
+    public String toString() {
+      return "Delta[text=" + LlmResult.describe(text) + "]";
+    }
+  }
 
   /** The answer is complete and passed every check. */
-  record Completed<T>(LlmResult<T> result) implements StreamEvent<T> {}
+  record Completed<T>(LlmResult<T> result) implements StreamEvent<T> {
+    /** Shows the answer's length or type, never the answer; {@link #result()} returns it. */
+    @Override
+    public String toString() {
+      return "Completed[result=" + result + "]";
+    }
+  }
 
   /** The call failed; {@code error.status()} says how. */
   record Failed<T>(LlmTaskException error) implements StreamEvent<T> {}

@@ -49,7 +49,12 @@ class ConfigurationTest {
     LlmRuntime rt = LlmRuntime.builder().provider(OpenAiProvider.builder().baseUrl(URI.create("http://127.0.0.1:9/v1")).build()).build();
     assertThatThrownBy(() -> LlmTasks.create(NotGenerated.class, rt))
         .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("NotGenerated_LlmTask").hasMessageContaining("annotationProcessorPaths");
+        .hasMessageContaining("NotGenerated_LlmTask").hasMessageContaining("annotationProcessorPaths")
+        .hasMessageContaining("maven-compiler-plugin older than 3.5")
+        .hasMessageContaining("<version>3.14.1</version>")
+        .hasMessageContaining("<artifactId>llmtask-processor</artifactId>")
+        .hasMessageContaining("incremental build")
+        .hasMessageContaining("clean build");
     assertThat(LlmTasks.implementationName(NotGenerated.class)).isEqualTo("dev.llmtask.ConfigurationTest_NotGenerated_LlmTask");
   }
 

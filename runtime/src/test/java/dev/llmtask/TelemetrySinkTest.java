@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
 class TelemetrySinkTest {
   private static CallRecord record(CallStatus status, String reason) {
     return new CallRecord("trace_acct_10234_01", "decide_rotation", "openai", "gpt-4o-mini", "rotation_decision@2",
-        status, 1, 412, 250, 80, 0, new BigDecimal("0.00098"), reason, "3f9a0c41d2e7", null);
+        status, 1, 412, 250, 80, 0, new BigDecimal("0.00098"), reason, "3f9a0c41d2e7", null, false);
   }
 
   @Test

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * Runs every piece of the harness at a tiny size (no JMH) and checks the report: every contender row is
- * there with positive figures. Says nothing about speed.
+ * there with positive timings. Says nothing about speed.
  */
 class HarnessSmokeTest {
 
@@ -30,13 +30,19 @@ class HarnessSmokeTest {
         "raw HTTP exchange, no JSON (stub cost)", "hand-written HttpClient + Jackson (baseline)",
         "llmtask, blocking method", "llmtask, CompletableFuture method", "LangChain4j AiServices + OpenAiChatModel");
     assertThat(rowNames(tables.get(1))).containsExactly("hand-written: Jackson decode only (baseline)",
-        "llmtask, whole pipeline, in-memory provider", "LangChain4j AiServices, in-memory ChatModel");
+        "llmtask, whole pipeline, in-memory provider", "llmtask, the same plus 2 no-op call and 2 no-op exchange links",
+        "LangChain4j AiServices, in-memory ChatModel");
     assertThat(rowNames(tables.get(2))).containsExactly("hand-written HttpClient + Jackson (baseline)",
         "llmtask, blocking method", "LangChain4j AiServices + OpenAiChatModel");
     assertThat(rowNames(tables.get(3))).containsExactly("2 task interfaces");
     for (Table table : tables) {
+      boolean processorTable = table == tables.get(3);
       for (Row row : table.rows()) {
-        assertThat(row.values()).as(table.title() + " / " + row.name()).allSatisfy(v -> assertThat(v).isPositive());
+        // the processor table's "added" and ratio columns are differences of two noisy timings: at this
+        // tiny size they may fall at or below zero on a loaded machine, so only the timings must be positive
+        List<Double> mustBePositive = processorTable ? row.values().subList(0, 2) : row.values();
+        assertThat(mustBePositive).as(table.title() + " / " + row.name()).allSatisfy(v -> assertThat(v).isPositive());
+        assertThat(row.values()).as(table.title() + " / " + row.name()).allSatisfy(v -> assertThat(v).isFinite());
       }
       assertThat(table.toMarkdown()).contains("| " + table.rows().get(0).name() + " |").doesNotContain("NaN");
     }

@@ -1,7 +1,6 @@
 package dev.llmtask.codegen;
 
 import com.fasterxml.jackson.core.JsonParser;
-import dev.llmtask.internal.output.JsonDecoders;
 import java.io.IOException;
 import java.util.List;
 
@@ -17,18 +16,34 @@ public interface OutputDecoder<T> {
 
   T decode(JsonParser parser) throws IOException;
 
+  /**
+   * For a text answer wrapped as {@code {"<property>": "…"}}, the property, so that a stream can show
+   * the text itself as it arrives; {@code null} for every other answer.
+   */
+  default String textProperty() {
+    return null;
+  }
+
+  /**
+   * The record type whose Bean Validation constraints the answers are checked against (the element
+   * type of a list), so the runtime can read them ahead of the first check; {@code null} when none.
+   */
+  default Class<?> validatedType() {
+    return null;
+  }
+
   /** Decodes the root object as {@code type} (a record). */
   static <T> OutputDecoder<T> of(Class<T> type) {
-    return JsonDecoders.root(type);
+    return JsonAnswers.root(type);
   }
 
   /** Decodes the property {@code property} of the root object as {@code type} (a String, enum, number or boolean). */
   static <T> OutputDecoder<T> wrapped(Class<T> type, String property) {
-    return JsonDecoders.property(type, property);
+    return JsonAnswers.property(type, property);
   }
 
   /** Decodes the array under {@code property} of the root object as a list of {@code elementType}. */
   static <T> OutputDecoder<List<T>> listOf(Class<T> elementType, String property) {
-    return JsonDecoders.list(elementType, property);
+    return JsonAnswers.list(elementType, property);
   }
 }

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
-import dev.llmtask.internal.output.JsonDecoders;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import java.util.Collection;
 import java.util.Optional;
 
@@ -68,7 +70,7 @@ public final class PromptText {
 
   private static JsonNode canonicalTree(String name, Object value) {
     try {
-      return JsonDecoders.MAPPER.valueToTree(value);
+      return Json.MAPPER.valueToTree(value);
     } catch (IllegalArgumentException e) {
       throw cannotRender(name, value, e);
     }
@@ -80,8 +82,13 @@ public final class PromptText {
         + " cannot be written as JSON for the prompt", cause);
   }
 
-  /** Loaded on the first record or list argument. */
+  /** Loaded on the first enum, record or list argument: Jackson as the answers use it, Optional included. */
+  private static final class Json {
+    static final ObjectMapper MAPPER = JsonMapper.builder().addModule(new Jdk8Module()).build();
+  }
+
+  /** Writes every object's keys sorted. */
   private static final class Canonical {
-    static final ObjectWriter WRITER = JsonDecoders.MAPPER.writer().with(JsonNodeFeature.WRITE_PROPERTIES_SORTED);
+    static final ObjectWriter WRITER = Json.MAPPER.writer().with(JsonNodeFeature.WRITE_PROPERTIES_SORTED);
   }
 }

@@ -54,7 +54,7 @@ public final class TaskSpec<T> {
 
   /** Runs the call and returns the validated value with its record. */
   public LlmResult<T> callForResult(LlmRuntime runtime, Invocation<T> invocation) {
-    return RuntimeAccess.executor(runtime).call(this, invocation);
+    return RuntimeAccess.pipeline(runtime).call(this, invocation);
   }
 
   /** Runs the call asynchronously; the future fails with {@link dev.llmtask.LlmTaskException}. */
@@ -72,12 +72,12 @@ public final class TaskSpec<T> {
 
   /** Runs the call asynchronously, completing with the validated value and its record. */
   public CompletableFuture<LlmResult<T>> callForResultAsync(LlmRuntime runtime, Invocation<T> invocation) {
-    return RuntimeAccess.executor(runtime).callAsync(this, invocation);
+    return RuntimeAccess.pipeline(runtime).callAsync(this, invocation);
   }
 
   /** Starts a streamed call; the returned stream is already running. */
   public LlmStream<T> stream(LlmRuntime runtime, Invocation<T> invocation) {
-    return RuntimeAccess.executor(runtime).stream(this, invocation);
+    return RuntimeAccess.pipeline(runtime).stream(this, invocation);
   }
 
   public String name() {

@@ -43,27 +43,27 @@ public abstract class HttpProvider implements LlmProvider {
 
   @Override
   public final CompletableFuture<ModelReply> send(ModelRequest request, Duration attemptTimeout) {
-    return HttpExchange.send(client, http(body(request, false), attemptTimeout, "application/json"),
+    return HttpExchange.send(client, http(request, body(request, false), attemptTimeout, "application/json"),
         (status, headers, body) -> read(request, status, headers, body));
   }
 
   @Override
   public final ModelReply call(ModelRequest request, Duration attemptTimeout) throws InterruptedException {
-    return HttpExchange.sendBlocking(client, http(body(request, false), attemptTimeout, "application/json"),
+    return HttpExchange.sendBlocking(client, http(request, body(request, false), attemptTimeout, "application/json"),
         (status, headers, body) -> read(request, status, headers, body));
   }
 
   @Override
   public final ModelStream stream(ModelRequest request, Duration attemptTimeout, ModelStreamListener listener) {
-    return SseExchange.open(client, http(body(request, true), attemptTimeout, "text/event-stream"),
+    return SseExchange.open(client, http(request, body(request, true), attemptTimeout, "text/event-stream"),
         streamEvents(request, listener), (info, bytes) -> streamError(info.statusCode(), info.headers(), bytes));
   }
 
-  private HttpRequest http(byte[] body, Duration attemptTimeout, String accept) {
-    HttpRequest.Builder http = HttpRequest.newBuilder(endpoint)
-        .timeout(attemptTimeout)
-        .header("content-type", "application/json")
-        .header("accept", accept)
+  private HttpRequest http(ModelRequest request, byte[] body, Duration attemptTimeout, String accept) {
+    HttpRequest.Builder http = HttpRequest.newBuilder(endpoint).timeout(attemptTimeout);
+    request.headers().forEach(http::header); // links' headers first: the provider's own are set below and win
+    http.setHeader("content-type", "application/json")
+        .setHeader("accept", accept)
         .POST(HttpRequest.BodyPublishers.ofByteArray(body));
     headers(http);
     return http.build();

@@ -60,6 +60,9 @@ public abstract class HttpProviderBuilder<B extends HttpProviderBuilder<B>> {
     return self();
   }
 
+  /** Builds the provider; a missing or malformed setting fails here, naming it. */
+  public abstract LlmProvider build();
+
   /** The base URL in force. */
   protected URI baseUrl() {
     return baseUrl;

@@ -1,7 +1,9 @@
 package dev.llmtask.provider;
 
 import dev.llmtask.codegen.OutputSchema;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -15,6 +17,8 @@ import java.util.Objects;
  * @param repairs earlier invalid answers and the feedback on each, oldest first (re-asks)
  * @param retryCount how many retries preceded this attempt (0 on the first)
  * @param maxOutputTokens output token cap
+ * @param headers extra HTTP headers links added (e.g. {@code traceparent}); the provider's own
+ *     headers (credentials, content type) always win
  */
 public record ModelRequest(
     String task,
@@ -24,7 +28,8 @@ public record ModelRequest(
     OutputSchema schema,
     List<Repair> repairs,
     int retryCount,
-    int maxOutputTokens) {
+    int maxOutputTokens,
+    Map<String, String> headers) {
 
   public ModelRequest {
     Objects.requireNonNull(task, "task");
@@ -32,11 +37,34 @@ public record ModelRequest(
     Objects.requireNonNull(userPrompt, "userPrompt");
     Objects.requireNonNull(schema, "schema");
     repairs = List.copyOf(repairs);
+    headers = headers == null || headers.isEmpty() ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(headers));
+  }
+
+  /** A request without extra headers. */
+  public ModelRequest(String task, String model, String systemPrompt, String userPrompt, OutputSchema schema,
+      List<Repair> repairs, int retryCount, int maxOutputTokens) {
+    this(task, model, systemPrompt, userPrompt, schema, repairs, retryCount, maxOutputTokens, Map.of());
   }
 
   /** A copy for the given retry number. */
   public ModelRequest withRetryCount(int retryCount) {
-    return new ModelRequest(task, model, systemPrompt, userPrompt, schema, repairs, retryCount, maxOutputTokens);
+    return new ModelRequest(task, model, systemPrompt, userPrompt, schema, repairs, retryCount, maxOutputTokens, headers);
+  }
+
+  /** A copy with the HTTP header {@code name: value} added (replacing an earlier value of the same name). */
+  public ModelRequest withHeader(String name, String value) {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(value, "value");
+    Map<String, String> more = new LinkedHashMap<>(headers);
+    more.put(name, value);
+    return new ModelRequest(task, model, systemPrompt, userPrompt, schema, repairs, retryCount, maxOutputTokens, more);
+  }
+
+  /** The prompts and schema without the prompts' text (they are customer text). */
+  @Override
+  public String toString() {
+    return "ModelRequest[task=" + task + ", model=" + model + ", repairs=" + repairs.size() + ", retryCount=" + retryCount
+        + ", headers=" + headers.keySet() + "]";
   }
 
   /**
@@ -46,6 +74,12 @@ public record ModelRequest(
    * @param feedback what was wrong with it
    */
   public record Repair(String answer, String feedback) {
+    /** Leaves out the answer and the feedback (they may quote customer text). */
+    @Override
+    public String toString() {
+      return "Repair[…]";
+    }
+
     /** The user turn that re-asks the model, the same for every provider. */
     public String instruction() {
       return "Your previous answer was rejected: " + feedback

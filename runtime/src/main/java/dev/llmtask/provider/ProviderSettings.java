@@ -62,8 +62,33 @@ public final class ProviderSettings {
     return URI.create(b.endsWith("/") ? b + path : b + "/" + path);
   }
 
-  /** The default client: HTTP/1.1 (what every compatible server speaks), the given connect timeout. */
+  /**
+   * The default client: HTTP/1.1 (what every compatible server speaks), the given connect timeout,
+   * and a small executor of its own. The JDK's default executor is an unbounded cached pool whose
+   * threads live 60 s: under async load it grew by dozens of threads that lingered for a minute.
+   * This one has at most as many threads as cores (at least 2); they only run non-blocking work
+   * (reading bodies and events), end after {@value #CLIENT_THREAD_IDLE_SECONDS} s idle, and are
+   * daemons, so an unused client holds none.
+   */
   public static HttpClient newClient(Duration connectTimeout) {
-    return HttpClient.newBuilder().connectTimeout(connectTimeout).version(HttpClient.Version.HTTP_1_1).build();
+    return HttpClient.newBuilder().connectTimeout(connectTimeout).version(HttpClient.Version.HTTP_1_1)
+        .executor(clientExecutor()).build();
+  }
+
+  static final int CLIENT_THREAD_IDLE_SECONDS = 2;
+  private static final java.util.concurrent.atomic.AtomicInteger CLIENTS = new java.util.concurrent.atomic.AtomicInteger();
+
+  private static java.util.concurrent.ExecutorService clientExecutor() {
+    int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
+    int client = CLIENTS.incrementAndGet();
+    java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.ThreadPoolExecutor pool = new java.util.concurrent.ThreadPoolExecutor(threads, threads,
+        CLIENT_THREAD_IDLE_SECONDS, java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
+          Thread t = new Thread(r, "llmtask-http-" + client + "-" + n.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        });
+    pool.allowCoreThreadTimeOut(true);
+    return pool;
   }
 }

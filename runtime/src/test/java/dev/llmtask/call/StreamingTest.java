@@ -131,6 +131,21 @@ class StreamingTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("providers")
+  void aTextTaskScriptedWithPlainTextStreamsThatText(String name, Function<LlmSimulator, LlmProvider> provider) {
+    sim.enqueue(SimulatedReply.json(DRAFT).withChunkSize(5));
+    StringBuilder shown = new StringBuilder();
+    LlmStream<String> stream = DRAFT_REPLY.stream(runtime(provider), Invocation.of("Draft a reply.", "Ticket 7"));
+    stream.onEvent(e -> {
+      if (e instanceof StreamEvent.Delta<String> d) {
+        shown.append(d.text());
+      }
+    });
+    assertThat(stream.await()).isEqualTo(DRAFT);
+    assertThat(shown.toString()).isEqualTo(DRAFT);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("providers")
   void aStreamCutMidwayFailsAsAProviderError(String name, Function<LlmSimulator, LlmProvider> provider) {
     sim.enqueue(SimulatedReply.cutStream(VALID, 3).withChunkSize(5));
     LlmStream<RotationDecision> stream = ROTATION.stream(runtime(provider), RotationFixture.invocation("t"));
@@ -142,6 +157,37 @@ class StreamingTest {
     });
     assertThat(stream.state()).isEqualTo(LlmStream.State.FAILED);
     assertThat(records).hasSize(1);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("providers")
+  void aStreamCutBeforeUsageArrivesRecordsAnEstimateFlaggedAsEstimated(String name, Function<LlmSimulator, LlmProvider> provider) {
+    sim.enqueue(SimulatedReply.cutStream(VALID, 3).withChunkSize(5));
+    LlmStream<RotationDecision> stream = ROTATION.stream(runtime(provider), RotationFixture.invocation("t"));
+    StringBuilder delivered = new StringBuilder();
+    stream.onEvent(e -> {
+      if (e instanceof StreamEvent.Delta<RotationDecision> d) {
+        delivered.append(d.text());
+      }
+    });
+    assertThatThrownBy(stream::await).isInstanceOf(LlmTaskException.class);
+
+    CallRecord r = records.get(0);
+    var inv = RotationFixture.invocation("t");
+    long promptChars = inv.systemPrompt().length() + inv.userPrompt().length();
+    assertThat(delivered).isNotEmpty();
+    assertThat(r.usageEstimated()).isTrue();
+    assertThat(r.outputTokens()).isEqualTo((delivered.length() + 3) / 4);
+    assertThat(r.inputTokens()).isEqualTo((promptChars + 3) / 4);
+    assertThat(r.toLogLine()).contains(" usage_estimated=true");
+
+    records.clear();
+    sim.enqueue(SimulatedReply.json(VALID).withChunkSize(7).withUsage(250, 80, 0));
+    ROTATION.stream(runtime(provider), RotationFixture.invocation("t")).await();
+    assertThat(records).singleElement().satisfies(full -> {
+      assertThat(full.usageEstimated()).isFalse();
+      assertThat(full.outputTokens()).isEqualTo(80);
+    });
   }
 
   @ParameterizedTest(name = "{0}")

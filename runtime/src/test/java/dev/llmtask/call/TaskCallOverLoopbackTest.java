@@ -313,7 +313,10 @@ class TaskCallOverLoopbackTest {
     assertThatThrownBy(() -> SPEC.call(runtime().build(), RotationFixture.invocation("t")))
         .isInstanceOfSatisfying(LlmTaskException.class, e -> {
           assertThat(e.status()).isEqualTo(CallStatus.INVALID_OUTPUT);
-          assertThat(e.record().failureReason()).contains("outside the schema at decision").doesNotContain("urgent");
+          assertThat(e.record().failureReason()).isEqualTo(
+              "attempt 1: decision: not one of [eligible, not_eligible, not_specified]; "
+                  + "attempt 2: decision: not one of [eligible, not_eligible, not_specified]")
+              .doesNotContain("urgent");
         });
   }
 
@@ -335,6 +338,16 @@ class TaskCallOverLoopbackTest {
           assertThat(e.status()).isEqualTo(CallStatus.INVALID_OUTPUT);
           assertThat(e.record().failureReason()).startsWith("truncated");
         });
+  }
+
+  @Test
+  void withoutAPriceForTheModelTheCostIsUnknownNotZero() {
+    sim.enqueue(SimulatedReply.json(VALID).withUsage(250, 80, 0));
+    LlmRuntime rt = runtime().rateCard(RateCard.none()).build();
+    CallRecord r = SPEC.callForResult(rt, RotationFixture.invocation("t")).record();
+    assertThat(r.inputTokens()).isEqualTo(250);
+    assertThat(r.costUsd()).isNull();
+    assertThat(r.toLogLine()).contains(" cost_usd=unknown");
   }
 
   @Test

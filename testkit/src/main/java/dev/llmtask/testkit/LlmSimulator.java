@@ -104,7 +104,8 @@ public final class LlmSimulator implements AutoCloseable {
   private int closedStreams;
   private volatile boolean closed;
 
-  private record MatchedReply(Predicate<RecordedRequest> match, SimulatedReply reply) {}
+  /** {@code task} is the task name it was queued for, or {@code null} when queued with a predicate. */
+  private record MatchedReply(String task, Predicate<RecordedRequest> match, SimulatedReply reply) {}
 
   private record RandomFault(double probability, Random random, SimulatedReply reply) {}
 
@@ -179,7 +180,11 @@ public final class LlmSimulator implements AutoCloseable {
   /** Queues a reply for the next request of {@code task}; these win over the global queue. */
   public LlmSimulator enqueue(String task, SimulatedReply reply) {
     Objects.requireNonNull(task, "task");
-    return enqueue(request -> task.equals(request.task()), reply);
+    Objects.requireNonNull(reply, "reply");
+    synchronized (lock) {
+      matchedReplies.add(new MatchedReply(task, request -> task.equals(request.task()), reply));
+    }
+    return this;
   }
 
   /**
@@ -200,7 +205,7 @@ public final class LlmSimulator implements AutoCloseable {
     Objects.requireNonNull(match, "match");
     Objects.requireNonNull(reply, "reply");
     synchronized (lock) {
-      matchedReplies.add(new MatchedReply(match, reply));
+      matchedReplies.add(new MatchedReply(null, match, reply));
     }
     return this;
   }
@@ -298,6 +303,36 @@ public final class LlmSimulator implements AutoCloseable {
   public int pendingReplies() {
     synchronized (lock) {
       return globalQueue.size() + matchedReplies.size();
+    }
+  }
+
+  /**
+   * The queued replies no request used, one line each, saying whom they were for: {@code for task
+   * "decide_rotaton" (no request used this task name; requested: [decide_rotation])}, {@code for
+   * any task}, {@code for a matching request}. Empty when every scripted reply was used.
+   */
+  public List<String> unusedReplies() {
+    synchronized (lock) {
+      java.util.Set<String> requested = new java.util.TreeSet<>();
+      for (RecordedRequest r : recorded) {
+        if (r.task() != null) {
+          requested.add(r.task());
+        }
+      }
+      List<String> out = new ArrayList<>();
+      for (MatchedReply m : matchedReplies) {
+        if (m.task() == null) {
+          out.add("for a matching request");
+        } else if (!requested.contains(m.task())) {
+          out.add("for task \"" + m.task() + "\" (no request used this task name; requested: " + requested + ")");
+        } else {
+          out.add("for task \"" + m.task() + "\"");
+        }
+      }
+      for (int i = 0; i < globalQueue.size(); i++) {
+        out.add("for any task");
+      }
+      return List.copyOf(out);
     }
   }
 
@@ -538,8 +573,24 @@ public final class LlmSimulator implements AutoCloseable {
         String generated = new SchemaAnswerGenerator(schema, answerRandom).generate().toString();
         return new Answer(ProviderWire.Outcome.ANSWER, generated);
       default: // JSON and the stream faults carry the answer text
-        return new Answer(ProviderWire.Outcome.ANSWER, reply.text());
+        return new Answer(ProviderWire.Outcome.ANSWER, wrapPlainText(wire.schemaOf(ctx.request()), reply.text()));
     }
+  }
+
+  /**
+   * A text task ({@code String}, {@code LlmStream<String>}) asks for {@code {"value": "…"}}: plain
+   * text scripted for it is wrapped so, as a model would answer. Anything else is sent verbatim.
+   */
+  static String wrapPlainText(JsonNode schema, String text) {
+    if (schema == null || text == null || text.stripLeading().startsWith("{")
+        || schema.path("properties").size() != 1) {
+      return text;
+    }
+    java.util.Map.Entry<String, JsonNode> only = schema.path("properties").fields().next();
+    if (!"string".equals(only.getValue().path("type").asText())) {
+      return text;
+    }
+    return WireResponse.MAPPER.createObjectNode().put(only.getKey(), text).toString();
   }
 
   /**

@@ -136,7 +136,10 @@ public final class SimulatedReply {
    * with {@code stop_reason "end_turn"} instead (which is what a model that ignores the tool
    * produces).
    *
-   * <p>The text need not be valid or schema-conforming: use it to script wrong answers.
+   * <p>The text need not be valid or schema-conforming: use it to script wrong answers. Plain text
+   * (not starting with <code>{</code>) for a text task, whose schema has one string property as
+   * for {@code String} and {@code LlmStream<String>} tasks, is wrapped as that property:
+   * {@code json("Hello")} answers <code>{"value":"Hello"}</code>.
    */
   public static SimulatedReply json(String outputJson) {
     return of(Kind.JSON, Objects.requireNonNull(outputJson, "outputJson"), null);

@@ -21,11 +21,21 @@ public final class LlmtaskClient implements Contender {
   private final boolean async;
 
   private LlmtaskClient(LlmProvider provider, boolean async) {
-    LlmRuntime runtime = LlmRuntime.builder()
+    this(provider, async, 0, 0);
+  }
+
+  private LlmtaskClient(LlmProvider provider, boolean async, int callLinks, int exchangeLinks) {
+    LlmRuntime.Builder builder = LlmRuntime.builder()
         .provider(provider)
         .rateCard(RateCard.none())
-        .telemetry(record -> { })
-        .build();
+        .telemetry(record -> { });
+    for (int i = 0; i < callLinks; i++) {
+      builder.intercept(chain -> chain.proceed(chain.call()));
+    }
+    for (int i = 0; i < exchangeLinks; i++) {
+      builder.interceptExchanges(chain -> chain.proceed(chain.request()));
+    }
+    LlmRuntime runtime = builder.build();
     this.desk = LlmTasks.create(RotationDesk.class, runtime);
     this.async = async;
   }
@@ -38,6 +48,11 @@ public final class LlmtaskClient implements Contender {
   /** Any provider, e.g. one answering from memory. */
   public static LlmtaskClient with(LlmProvider provider) {
     return new LlmtaskClient(provider, false);
+  }
+
+  /** Any provider, with {@code callLinks} no-op call interceptors and {@code exchangeLinks} no-op exchange interceptors. */
+  public static LlmtaskClient withNoOpLinks(LlmProvider provider, int callLinks, int exchangeLinks) {
+    return new LlmtaskClient(provider, false, callLinks, exchangeLinks);
   }
 
   @Override

@@ -26,11 +26,16 @@ import java.util.concurrent.TimeUnit;
 public class InProcessBenchmark {
   private Contender llmtask;
   private Contender langchain4j;
+  private Contender llmtaskNoOpLinks;
+
+  /** No-op links added in the {@link #llmtaskNoOpLinks()} case: this many call and as many exchange interceptors. */
+  public static final int NO_OP_LINKS_EACH = 2;
 
   @Setup
   public void setUp() {
     llmtask = LlmtaskClient.with(new InMemoryProvider());
     langchain4j = new LangChain4jClient(new InMemoryChatModel());
+    llmtaskNoOpLinks = LlmtaskClient.withNoOpLinks(new InMemoryProvider(), NO_OP_LINKS_EACH, NO_OP_LINKS_EACH);
   }
 
   @Benchmark
@@ -41,6 +46,11 @@ public class InProcessBenchmark {
   @Benchmark
   public RotationDecision llmtask() throws Exception {
     return llmtask.call();
+  }
+
+  @Benchmark
+  public RotationDecision llmtaskNoOpLinks() throws Exception {
+    return llmtaskNoOpLinks.call();
   }
 
   @Benchmark

@@ -22,10 +22,12 @@ import org.openjdk.jmh.runner.options.VerboseMode;
 /** Runs {@link InProcessBenchmark}: under JMH with {@code -prof gc}, or as a quick loop for the smoke test. */
 public final class InProcessRun {
   /** Row labels, in the order of the table; also the {@link InProcessBenchmark} method names. */
-  private static final List<String> CASES = List.of("baseline", "llmtask", "langchain4j");
+  private static final List<String> CASES = List.of("baseline", "llmtask", "llmtaskNoOpLinks", "langchain4j");
   private static final Map<String, String> LABELS = Map.of(
       "baseline", "hand-written: Jackson decode only (baseline)",
       "llmtask", "llmtask, whole pipeline, in-memory provider",
+      "llmtaskNoOpLinks", "llmtask, the same plus " + InProcessBenchmark.NO_OP_LINKS_EACH + " no-op call and "
+          + InProcessBenchmark.NO_OP_LINKS_EACH + " no-op exchange links",
       "langchain4j", "LangChain4j AiServices, in-memory ChatModel");
 
   /**
@@ -67,13 +69,14 @@ public final class InProcessRun {
     return t;
   }
 
-  /** The same cases timed by a plain loop; allocation summed over live threads. Only a harness check. */
+  /** The same cases timed by a plain loop; allocation of the calling thread. Only a harness check. */
   public static Table quick(int calls) throws Exception {
     InProcessBenchmark state = new InProcessBenchmark();
     state.setUp();
     Map<String, Callable<RotationDecision>> cases = new LinkedHashMap<>();
     cases.put("baseline", state::baseline);
     cases.put("llmtask", state::llmtask);
+    cases.put("llmtaskNoOpLinks", state::llmtaskNoOpLinks);
     cases.put("langchain4j", state::langchain4j);
     com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     Map<String, double[]> byCase = new LinkedHashMap<>();
@@ -94,12 +97,13 @@ public final class InProcessRun {
     return t;
   }
 
+  /**
+   * Bytes allocated by the calling thread, which runs every in-process case. (A sum over live
+   * threads shrinks when a thread ends during the loop, e.g. an HTTP client's idle worker, and
+   * could turn negative.)
+   */
   private static long allocated(com.sun.management.ThreadMXBean threads) {
-    long sum = 0;
-    for (long b : threads.getThreadAllocatedBytes(threads.getAllThreadIds())) {
-      sum += Math.max(0, b);
-    }
-    return sum;
+    return threads.getThreadAllocatedBytes(Thread.currentThread().getId());
   }
 
   private static void check(String name, RotationDecision d) {
@@ -120,6 +124,11 @@ public final class InProcessRun {
       }
       t.add(LABELS.get(name), new ArrayList<>(List.of(v[0], v[0] / base[0], v[1], v[1] / base[1])));
     }
+    int links = 2 * InProcessBenchmark.NO_OP_LINKS_EACH;
+    double[] plain = byCase.get("llmtask");
+    double[] linked = byCase.get("llmtaskNoOpLinks");
+    t.note(String.format(java.util.Locale.ROOT, "Per added no-op link: %.2f µs and %.0f bytes (the difference of the two llmtask rows ÷ %d).",
+        (linked[0] - plain[0]) / links, (linked[1] - plain[1]) / links, links));
     return t;
   }
 }

@@ -62,9 +62,9 @@ public final class AnthropicProvider extends HttpProvider {
 
   @Override
   protected void headers(HttpRequest.Builder http) {
-    http.header("anthropic-version", API_VERSION);
+    http.setHeader("anthropic-version", API_VERSION);
     if (apiKey != null) {
-      http.header("x-api-key", apiKey);
+      http.setHeader("x-api-key", apiKey);
     }
   }
 

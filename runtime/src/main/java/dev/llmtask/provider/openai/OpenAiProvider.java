@@ -65,7 +65,7 @@ public final class OpenAiProvider extends HttpProvider {
   @Override
   protected void headers(HttpRequest.Builder http) {
     if (authorization != null) {
-      http.header("Authorization", authorization);
+      http.setHeader("Authorization", authorization);
     }
   }
 

@@ -32,6 +32,10 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  *       the class. Each {@code @Nested} class gets its own.
  *   <li>A parameter annotated {@link FreshLlmSimulator} receives a simulator of its own, closed
  *       after the test method.
+ *   <li>Strict by default: a test that leaves scripted replies unused — often a misspelt task name —
+ *       fails after it ran, with a message naming each unused reply and the task names requests
+ *       used ({@link LlmSimulator#unusedReplies()}). Annotate the test method or class with
+ *       {@link LenientLlmSimulator} to allow unused replies.
  * </ul>
  */
 public final class LlmSimulatorExtension
@@ -66,12 +70,43 @@ public final class LlmSimulatorExtension
 
   @Override
   public void afterEach(ExtensionContext context) {
-    closeFresh(context);
+    List<String> unused = new ArrayList<>();
+    boolean strict = !lenient(context);
     LlmSimulator shared =
         classContext(context).getStore(NAMESPACE).get(SHARED, LlmSimulator.class);
-    if (shared != null) {
-      shared.reset();
+    try {
+      if (strict) {
+        List<LlmSimulator> fresh = freshSimulators(context);
+        for (LlmSimulator simulator : fresh) {
+          unused.addAll(simulator.unusedReplies());
+        }
+        if (shared != null) {
+          unused.addAll(shared.unusedReplies());
+        }
+      }
+    } finally {
+      closeFresh(context);
+      if (shared != null) {
+        shared.reset();
+      }
     }
+    if (!unused.isEmpty()) {
+      throw new AssertionError(unused.size() + (unused.size() == 1 ? " scripted reply was" : " scripted replies were")
+          + " never used: " + String.join("; ", unused)
+          + ". Check the task names, or annotate the test with @LenientLlmSimulator to allow unused replies.");
+    }
+  }
+
+  private static boolean lenient(ExtensionContext context) {
+    if (context.getTestMethod().map(m -> m.isAnnotationPresent(LenientLlmSimulator.class)).orElse(false)) {
+      return true;
+    }
+    for (Optional<Class<?>> c = context.getTestClass(); c.isPresent(); c = Optional.ofNullable(c.get().getEnclosingClass())) {
+      if (c.get().isAnnotationPresent(LenientLlmSimulator.class)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   @Override

@@ -51,6 +51,60 @@ class LlmSimulatorExtensionTest {
         .isInstanceOf(IOException.class);
   }
 
+  @Test
+  void strictByDefaultUnusedRepliesFailTheTestNamingTheirTask() {
+    EngineExecutionResults results =
+        EngineTestKit.engine("junit-jupiter").selectors(selectClass(StrictScenario.class)).execute();
+
+    results.testEvents().assertStatistics(stats -> stats.started(3).succeeded(2).failed(1));
+    Throwable failure = results.testEvents().failed().stream().findFirst().orElseThrow()
+        .getPayload(org.junit.platform.engine.TestExecutionResult.class).orElseThrow()
+        .getThrowable().orElseThrow();
+    assertThat(failure).isInstanceOf(AssertionError.class).hasMessage(
+        "2 scripted replies were never used: for task \"decide_rotaton\" (no request used this task name;"
+            + " requested: [decide_rotation]); for any task. Check the task names, or annotate the test with"
+            + " @LenientLlmSimulator to allow unused replies.");
+  }
+
+  static int post(LlmSimulator sim, String task) throws IOException, InterruptedException {
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(sim.openAiBaseUrl() + "/chat/completions"))
+            .timeout(Duration.ofSeconds(5))
+            .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"gpt-4o-mini\",\"messages\":[],"
+                + "\"response_format\":{\"type\":\"json_schema\",\"json_schema\":{\"name\":\"" + task + "\","
+                + "\"strict\":true,\"schema\":{\"type\":\"object\",\"properties\":{},\"required\":[],"
+                + "\"additionalProperties\":false}}}}"))
+            .build();
+    return CLIENT.send(request, HttpResponse.BodyHandlers.ofString()).statusCode();
+  }
+
+  /** Run through EngineTestKit above, not directly. */
+  @ExtendWith(LlmSimulatorExtension.class)
+  @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+  static class StrictScenario {
+    @Test
+    @Order(1)
+    void aMisspeltTaskNameFails(LlmSimulator simulator) throws Exception {
+      simulator.enqueue("decide_rotaton", SimulatedReply.status(500)).enqueue(SimulatedReply.status(503))
+          .enqueue("decide_rotation", SimulatedReply.status(502));
+      assertThat(post(simulator, "decide_rotation")).isEqualTo(502);
+    }
+
+    @Test
+    @Order(2)
+    void everyReplyUsedPasses(LlmSimulator simulator) throws Exception {
+      simulator.enqueue(SimulatedReply.status(503));
+      assertThat(post(simulator)).isEqualTo(503);
+    }
+
+    @Test
+    @Order(3)
+    @LenientLlmSimulator
+    void theOptOutAllowsUnusedReplies(LlmSimulator simulator) {
+      simulator.enqueue("never_called", SimulatedReply.status(500));
+    }
+  }
+
   static int post(LlmSimulator sim) throws IOException, InterruptedException {
     HttpRequest request =
         HttpRequest.newBuilder(URI.create(sim.openAiBaseUrl() + "/chat/completions"))
@@ -73,6 +127,7 @@ class LlmSimulatorExtensionTest {
 
     @Test
     @Order(1)
+    @LenientLlmSimulator // leaves a reply unused on purpose: the next test must start clean
     void firstTestScriptsAndCalls(LlmSimulator simulator) throws Exception {
       SHARED_SEEN.add(simulator);
       assertThat(simulator).isSameAs(fromConstructor);

@@ -1,0 +1,255 @@
+package dev.llmtask.internal.pipeline;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import dev.llmtask.codegen.Invocation.NamedCheck;
+import dev.llmtask.codegen.OutputDecoder;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.Validation;
+import jakarta.validation.Validator;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.concurrent.CompletableFuture;
+import org.hibernate.validator.messageinterpolation.ParameterMessageInterpolator;
+
+/**
+ * Checks an answer in three steps, stopping at the first that fails: decode against the schema,
+ * Bean Validation, then the task's {@code @Check} rules bound to the caller's inputs.
+ *
+ * <p>Each failure carries two texts: {@code feedback} for the re-ask (may quote the model's own
+ * answer, goes only to the provider) and {@code reason} for telemetry (no answer text).
+ */
+final class OutputValidator {
+  /** Reads answers into a parser for the task's decoder, and spells enum constants as the schema does. */
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+  /**
+   * Hibernate Validator takes 150–200 ms to bootstrap in a fresh JVM: build it on a background
+   * thread from the moment the runtime is built, so it overlaps the first exchange instead of
+   * delaying the first call by that much.
+   */
+  private final CompletableFuture<Validator> validator = CompletableFuture.supplyAsync(
+      OutputValidator::bootstrap, runnable -> {
+        Thread t = new Thread(runnable, "llmtask-validator-bootstrap");
+        t.setDaemon(true);
+        t.start();
+      });
+
+  private final Set<Class<?>> prepared = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  /**
+   * Hibernate Validator reads a type's constraints on its first {@code validate} (about 100 ms in a
+   * fresh JVM): for the first call of a task, read them on a background thread while the call's
+   * exchange is in flight. Later calls find the type prepared and do nothing.
+   */
+  void prepare(OutputDecoder<?> decoder) {
+    Class<?> type = decoder.validatedType();
+    if (type != null && prepared.add(type)) {
+      Thread t = new Thread(() -> validator.join().getConstraintsForClass(type), "llmtask-validator-prepare");
+      t.setDaemon(true);
+      t.start();
+    }
+  }
+
+  private static final jakarta.validation.TraversableResolver ALL_TRAVERSABLE = new jakarta.validation.TraversableResolver() {
+    @Override
+    public boolean isReachable(Object bean, jakarta.validation.Path.Node node, Class<?> rootBeanType,
+        jakarta.validation.Path path, java.lang.annotation.ElementType elementType) {
+      return true;
+    }
+
+    @Override
+    public boolean isCascadable(Object bean, jakarta.validation.Path.Node node, Class<?> rootBeanType,
+        jakarta.validation.Path path, java.lang.annotation.ElementType elementType) {
+      return true;
+    }
+  };
+
+  private static Validator bootstrap() {
+    // ParameterMessageInterpolator: standard messages without an expression-language dependency.
+    // No META-INF/validation.xml is read (answers are checked by their annotations alone), which
+    // spares start-up the XML parser; every property is traversable, as without JPA.
+    return Validation.byDefaultProvider().configure()
+        .ignoreXmlConfiguration()
+        .traversableResolver(ALL_TRAVERSABLE)
+        .messageInterpolator(new ParameterMessageInterpolator())
+        .buildValidatorFactory()
+        .getValidator();
+  }
+
+  /** The verdict on one answer. */
+  record Verdict<T>(T value, List<String> violations, String feedback, String reason) {
+    public boolean valid() {
+      return violations.isEmpty();
+    }
+  }
+
+  <T> Verdict<T> check(String answer, OutputDecoder<T> decoder, List<NamedCheck<T>> checks) {
+    if (answer == null || answer.isBlank()) {
+      return invalid("the answer is empty", "the answer is empty");
+    }
+    T value;
+    try (JsonParser parser = JSON.createParser(answer)) {
+      value = decoder.decode(parser);
+    } catch (JsonProcessingException e) {
+      return invalid(describeForModel(e), describeSafely(e));
+    } catch (IOException e) {
+      return invalid("the answer could not be read as JSON", "the answer could not be read as JSON");
+    }
+    if (value == null) {
+      return invalid("the answer is null", "the answer is null");
+    }
+    List<String> violations = beanViolations(value);
+    if (violations.isEmpty()) {
+      violations = checkViolations(value, checks);
+    }
+    if (violations.isEmpty()) {
+      return new Verdict<>(value, List.of(), null, null);
+    }
+    String joined = String.join("; ", violations);
+    return new Verdict<>(value, violations, joined, joined);
+  }
+
+  private <T> List<String> beanViolations(T value) {
+    Validator validator = this.validator.join();
+    Set<String> out = new TreeSet<>();
+    if (value instanceof Collection<?> items) {
+      int i = 0;
+      for (Object item : items) {
+        if (item == null) {
+          out.add("items[" + i + "]: must not be null");
+        } else {
+          addAll(out, validator.validate(item), "items[" + i + "].");
+        }
+        i++;
+      }
+    } else {
+      addAll(out, validator.validate(value), "");
+    }
+    return new ArrayList<>(out);
+  }
+
+  private static void addAll(Set<String> out, Set<? extends ConstraintViolation<?>> violations, String prefix) {
+    for (ConstraintViolation<?> v : violations) {
+      out.add(prefix + v.getPropertyPath() + ": " + v.getMessage());
+    }
+  }
+
+  private static <T> List<String> checkViolations(T value, List<NamedCheck<T>> checks) {
+    List<String> out = new ArrayList<>();
+    for (NamedCheck<T> c : checks) {
+      List<String> found = c.check().violations(value);
+      if (found != null) {
+        for (String s : found) {
+          out.add(c.name() + ": " + s);
+        }
+      }
+    }
+    return out;
+  }
+
+  private static <T> Verdict<T> invalid(String feedback, String reason) {
+    return new Verdict<>(null, List.of(reason), feedback, reason);
+  }
+
+  /** Jackson's own message, for the model: it may quote the model's answer, never the caller's input. */
+  private static String describeForModel(JsonProcessingException e) {
+    return "the answer does not match the JSON schema: " + e.getOriginalMessage();
+  }
+
+  /**
+   * What is wrong and where, with the JSON names the schema uses and never a value from the answer,
+   * for telemetry: {@code orderId: missing}, {@code priority: not one of [low, medium, high]},
+   * {@code rotation_window_days: expected integer}.
+   */
+  static String describeSafely(JsonProcessingException e) {
+    if (!(e instanceof JsonMappingException m)) {
+      return "the answer is not valid JSON";
+    }
+    List<JsonMappingException.Reference> refs = m.getPath();
+    if (e instanceof UnrecognizedPropertyException) {
+      // the property's name is the model's text: say where, not what
+      return at(path(refs.subList(0, Math.max(0, refs.size() - 1))), "unexpected property");
+    }
+    Matcher missing = MISSING_PROPERTY.matcher(String.valueOf(m.getOriginalMessage()));
+    if (missing.find()) { // the name comes from the answer type, not from the answer; Jackson's path ends with it
+      String path = path(refs);
+      return at(path.isEmpty() ? missing.group(1) : path, "missing");
+    }
+    Class<?> target = e instanceof MismatchedInputException mi ? mi.getTargetType() : null;
+    String path = path(refs);
+    if (target != null && target.isEnum()) {
+      return at(path, "not one of " + enumValues(target));
+    }
+    if (e instanceof MismatchedInputException) {
+      return at(path, target == null ? "does not match the schema" : "expected " + jsonType(target));
+    }
+    return at(path, "does not match the schema");
+  }
+
+  private static final Pattern MISSING_PROPERTY = Pattern.compile("Missing (?:required )?creator property '([A-Za-z0-9_$-]{1,64})'");
+
+  private static String at(String path, String problem) {
+    return path.isEmpty() ? "the answer: " + problem : path + ": " + problem;
+  }
+
+  /** The enum's wire values in declaration order, as the schema lists them. */
+  private static String enumValues(Class<?> type) {
+    List<String> values = new ArrayList<>();
+    for (Object constant : type.getEnumConstants()) {
+      values.add(JSON.convertValue(constant, String.class));
+    }
+    return "[" + String.join(", ", values) + "]";
+  }
+
+  private static String jsonType(Class<?> type) {
+    if (type == int.class || type == long.class || type == short.class || type == byte.class
+        || type == Integer.class || type == Long.class || type == Short.class || type == Byte.class
+        || type == java.math.BigInteger.class) {
+      return "integer";
+    }
+    if (type == double.class || type == float.class || Number.class.isAssignableFrom(type)) {
+      return "number";
+    }
+    if (type == boolean.class || type == Boolean.class) {
+      return "boolean";
+    }
+    if (CharSequence.class.isAssignableFrom(type) || type == char.class || type == Character.class) {
+      return "string";
+    }
+    if (type.isArray() || Collection.class.isAssignableFrom(type)) {
+      return "array";
+    }
+    return "object";
+  }
+
+  private static String path(List<JsonMappingException.Reference> refs) {
+    StringBuilder b = new StringBuilder();
+    for (JsonMappingException.Reference ref : refs) {
+      if (ref.getFieldName() != null) {
+        if (b.length() > 0) {
+          b.append('.');
+        }
+        b.append(safeName(ref.getFieldName()));
+      } else if (ref.getIndex() >= 0) {
+        b.append('[').append(ref.getIndex()).append(']');
+      }
+    }
+    return b.toString();
+  }
+
+  /** Property names come from the model; keep only identifier characters and a bounded length. */
+  private static String safeName(String name) {
+    String cleaned = name.replaceAll("[^A-Za-z0-9_$-]", "?");
+    return cleaned.length() > 40 ? cleaned.substring(0, 40) + "…" : cleaned;
+  }
+}

@@ -1,0 +1,198 @@
+package dev.llmtask.internal.pipeline;
+
+import dev.llmtask.LlmResult;
+import dev.llmtask.LlmStream;
+import dev.llmtask.codegen.Invocation;
+import dev.llmtask.codegen.TaskSpec;
+import dev.llmtask.provider.ModelReply;
+import dev.llmtask.provider.ModelRequest;
+import dev.llmtask.provider.ProviderException;
+import dev.llmtask.spi.CallInterceptor;
+import dev.llmtask.spi.ExchangeInterceptor;
+import dev.llmtask.spi.Outcome;
+import dev.llmtask.spi.TaskCall;
+import dev.llmtask.spi.TaskCall.Mode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The one engine of every task call, blocking, async or streamed: a chain of call links around a
+ * chain of exchange links, built-ins and the user's interceptors alike. The order is assembled here
+ * and nowhere else:
+ *
+ * <pre>
+ * call links      RecordLink        one record per call, the deadline (outermost, so always)
+ *                 user CallInterceptors, in the order registered
+ *                 RepairLink        answer checks and re-asks; each model turn runs the exchange links
+ * exchange links  RetryLink         classified retries with backoff (Failsafe)
+ *                 user ExchangeInterceptors, in the order registered
+ *                 ProviderLink      the HTTP exchange, as the call's mode needs it
+ * </pre>
+ *
+ * Only the links that must look at the mode: {@link ProviderLink} (which exchange), {@link RetryLink}
+ * and {@link CallState#delay} (how to wait), {@link RepairLink} (no re-ask for a stream).
+ */
+public final class Pipeline {
+  final RuntimeSettings settings;
+  final String defaultProviderName;
+  final RecordLink recordLink;
+  private final CallInterceptor[] callLinks;
+  private final ExchangeInterceptor[] exchangeLinks;
+  /** Schedules retries, waits and the deadline tick; never blocks, so two threads serve any number of calls. */
+  final ScheduledExecutorService scheduler;
+  /** Failsafe's view of it: attempts due now run on the calling thread. */
+  final InlineFirstScheduler failsafeScheduler;
+  /** Watches the deadlines and stream idle timers of the calls in flight. */
+  final CallTicker ticker;
+
+  public Pipeline(RuntimeSettings settings) {
+    this.settings = settings;
+    this.defaultProviderName = settings.provider().name();
+    this.recordLink = new RecordLink(settings.rateCard(),
+        settings.fingerprintKey() == null ? null : new Fingerprints(settings.fingerprintKey()),
+        new TelemetryDispatcher(settings.sinks()));
+
+    List<CallInterceptor> calls = new ArrayList<>();
+    calls.add(recordLink);
+    calls.addAll(settings.callInterceptors());
+    calls.add(new RepairLink(new OutputValidator(), settings.maxOutputTokens()));
+    this.callLinks = calls.toArray(CallInterceptor[]::new);
+
+    List<ExchangeInterceptor> exchanges = new ArrayList<>();
+    exchanges.add(new RetryLink(new Backoff(settings.backoffBase(), settings.backoffCap())));
+    exchanges.addAll(settings.exchangeInterceptors());
+    exchanges.add(new ProviderLink(settings.providers()));
+    this.exchangeLinks = exchanges.toArray(ExchangeInterceptor[]::new);
+
+    AtomicInteger n = new AtomicInteger();
+    ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(2, r -> {
+      Thread t = new Thread(r, "llmtask-scheduler-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+    pool.setRemoveOnCancelPolicy(true); // a cancelled retry delay leaves the queue at once
+    this.scheduler = pool;
+    this.failsafeScheduler = new InlineFirstScheduler(pool);
+    this.ticker = new CallTicker(pool);
+  }
+
+  public RuntimeSettings settings() {
+    return settings;
+  }
+
+  /** A blocking call, run on the caller's thread; failures throw {@link dev.llmtask.LlmTaskException} with the caller's stack. */
+  public <T> LlmResult<T> call(TaskSpec<T> spec, Invocation<T> invocation) {
+    CallState<T> state = new CallState<>(this, spec, invocation, Mode.BLOCKING);
+    try {
+      runCallLink(state, 0, state.call);
+    } finally {
+      state.releaseOwner();
+    }
+    return state.awaitResult(); // complete here unless a user link went asynchronous
+  }
+
+  /**
+   * An async call. The future fails with {@link dev.llmtask.LlmTaskException}; cancelling it cancels
+   * the HTTP exchange and records the call {@link dev.llmtask.CallStatus#CANCELLED}.
+   */
+  public <T> CompletableFuture<LlmResult<T>> callAsync(TaskSpec<T> spec, Invocation<T> invocation) {
+    CallState<T> state = new CallState<>(this, spec, invocation, Mode.ASYNC);
+    state.result.whenComplete((value, failure) -> {
+      if (state.result.isCancelled()) {
+        state.cancel();
+      }
+    });
+    runCallLink(state, 0, state.call);
+    return state.result;
+  }
+
+  /** A streamed call; the returned stream is already running. */
+  public <T> LlmStream<T> stream(TaskSpec<T> spec, Invocation<T> invocation) {
+    CallState<T> state = new CallState<>(this, spec, invocation, Mode.STREAM);
+    StreamFront<T> front = new StreamFront<>(state);
+    state.front = front;
+    runCallLink(state, 0, state.call);
+    return front;
+  }
+
+  /** Runs the call link at {@code index}; a user link's exception or failed stage becomes a failed outcome naming it. */
+  CompletableFuture<Outcome> runCallLink(CallState<?> state, int index, TaskCall call) {
+    CallInterceptor link = callLinks[index];
+    CallChain chain = new CallChain(state, index, call);
+    if (index == 0 || index == callLinks.length - 1) {
+      return link.intercept(chain).toCompletableFuture(); // built-ins never throw; they return failed outcomes
+    }
+    CompletionStage<Outcome> stage;
+    try {
+      stage = link.intercept(chain);
+    } catch (RuntimeException e) {
+      return CompletableFuture.completedFuture(RepairLink.failed(state, new LinkFailure("call interceptor", link, e)));
+    }
+    if (stage == null) {
+      return CompletableFuture.completedFuture(RepairLink.failed(state,
+          new LinkFailure("call interceptor", link, new NullPointerException("null stage"))));
+    }
+    return stage.toCompletableFuture().handle((outcome, failure) -> {
+      if (failure != null) {
+        return RepairLink.failed(state, new LinkFailure("call interceptor", link, unwrap(failure)));
+      }
+      return outcome != null ? outcome
+          : RepairLink.failed(state, new LinkFailure("call interceptor", link, new NullPointerException("null outcome")));
+    });
+  }
+
+  /** One model turn: the exchange chain from its first link (retries) to the provider. */
+  CompletableFuture<ModelReply> exchange(CallState<?> state, TaskCall call, ModelRequest request) {
+    return runExchangeLink(state, 0, call, request, 0);
+  }
+
+  /** Runs the exchange link at {@code index}; a user link's exception other than a classified provider failure becomes a {@link LinkFailure}. */
+  CompletableFuture<ModelReply> runExchangeLink(CallState<?> state, int index, TaskCall call, ModelRequest request, int attempt) {
+    ExchangeInterceptor link = exchangeLinks[index];
+    ExchangeChain chain = new ExchangeChain(state, index, call, request, attempt);
+    if (index == 0 || index == exchangeLinks.length - 1) {
+      return link.intercept(chain).toCompletableFuture();
+    }
+    CompletionStage<ModelReply> stage;
+    try {
+      stage = link.intercept(chain);
+    } catch (ProviderException e) {
+      return CompletableFuture.failedFuture(e);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(new LinkFailure("exchange interceptor", link, e));
+    }
+    if (stage == null) {
+      return CompletableFuture.failedFuture(new LinkFailure("exchange interceptor", link, new NullPointerException("null stage")));
+    }
+    CompletableFuture<ModelReply> f = stage.toCompletableFuture();
+    if (f.isDone() && !f.isCompletedExceptionally()) {
+      return f;
+    }
+    return f.handle((reply, failure) -> {
+      Throwable t = failure == null ? null : unwrap(failure);
+      if (t == null && reply == null) {
+        t = new LinkFailure("exchange interceptor", link, new NullPointerException("null reply"));
+      } else if (t != null && !(t instanceof ProviderException) && !(t instanceof LinkFailure)
+          && !(t instanceof java.util.concurrent.CancellationException)) {
+        t = new LinkFailure("exchange interceptor", link, t);
+      }
+      if (t != null) {
+        throw t instanceof RuntimeException re ? new CompletionException(re) : new CompletionException(t);
+      }
+      return reply;
+    });
+  }
+
+  static Throwable unwrap(Throwable t) {
+    while (t instanceof CompletionException && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+}

@@ -1,0 +1,166 @@
+package dev.llmtask.internal.pipeline;
+
+import dev.llmtask.CallStatus;
+import dev.llmtask.internal.pipeline.OutputValidator.Verdict;
+import dev.llmtask.provider.ModelReply;
+import dev.llmtask.provider.ModelRequest;
+import dev.llmtask.provider.ModelRequest.Repair;
+import dev.llmtask.provider.ProviderException;
+import dev.llmtask.spi.CallInterceptor;
+import dev.llmtask.spi.Outcome;
+import dev.llmtask.spi.TaskCall;
+import dev.llmtask.spi.TaskCall.Mode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The innermost call link: checks each answer (schema decode, Bean Validation, {@code @Check}) and
+ * re-asks the model with the violations until the answer is valid or the re-asks ({@code repairs})
+ * run out. Each model turn goes through the exchange chain (retries, exchange interceptors, the
+ * provider). A stream is never re-asked: its answer has already reached the caller.
+ */
+final class RepairLink implements CallInterceptor {
+  static final String NO_MODEL = "no model: declare @LlmTask(model = \"…\") or set LlmRuntime.builder().defaultModel(\"…\")";
+
+  private final OutputValidator validator;
+  private final int maxOutputTokens;
+
+  RepairLink(OutputValidator validator, int maxOutputTokens) {
+    this.validator = validator;
+    this.maxOutputTokens = maxOutputTokens;
+  }
+
+  @Override
+  public CompletionStage<Outcome> intercept(Chain chain) {
+    CallState<?> state = ((CallChain) chain).state;
+    TaskCall call = chain.call();
+    if (call.model() == null) {
+      return CompletableFuture.completedFuture(Outcome.failed(CallStatus.BAD_REQUEST, NO_MODEL));
+    }
+    validator.prepare(state.spec.decoder()); // overlaps the first check's set-up with the exchange
+    int maxRepairs = state.mode == Mode.STREAM ? 0 : state.policy.repairs();
+    return turns(state, call, new Turns(), 0, maxRepairs);
+  }
+
+  /** Model turns from {@code round} on; loops without a stage per turn while replies are already there (blocking calls). */
+  private <T> CompletableFuture<Outcome> turns(CallState<T> state, TaskCall call, Turns repairs, int round, int maxRepairs) {
+    for (int r = round; ; r++) {
+      ModelRequest request = new ModelRequest(state.spec.name(), call.model(), call.systemPrompt(), call.userPrompt(),
+          state.spec.schema(), repairs.repairs, 0, maxOutputTokens);
+      CompletableFuture<ModelReply> reply = state.pipeline.exchange(state, call, request);
+      if (!reply.isDone()) {
+        int at = r;
+        return reply.handle((value, failure) -> judge(state, value, failure, repairs, at, maxRepairs))
+            .thenCompose(o -> o != null ? CompletableFuture.completedFuture(o) : turns(state, call, repairs, at + 1, maxRepairs));
+      }
+      Outcome o;
+      try {
+        o = judge(state, reply.join(), null, repairs, r, maxRepairs);
+      } catch (CompletionException | CancellationException e) {
+        o = judge(state, null, e, repairs, r, maxRepairs);
+      }
+      if (o != null) {
+        return CompletableFuture.completedFuture(o);
+      }
+    }
+  }
+
+  /** The outcome of one turn, or {@code null} when a re-ask is due (its repair already added). */
+  private <T> Outcome judge(CallState<T> state, ModelReply reply, Throwable failure, Turns turns, int round,
+      int maxRepairs) {
+    if (failure != null) {
+      return failed(state, failure);
+    }
+    switch (reply.finish()) {
+      case REFUSED -> {
+        return Outcome.failed(CallStatus.REFUSED, "the model refused to answer");
+      }
+      case FILTERED -> {
+        return Outcome.failed(CallStatus.REFUSED, "the provider's content filter stopped the answer");
+      }
+      case TRUNCATED -> {
+        return Outcome.failed(CallStatus.INVALID_OUTPUT,
+            "truncated: the answer reached the output token limit (" + maxOutputTokens + ")");
+      }
+      case COMPLETE -> { }
+    }
+    Verdict<T> verdict;
+    try {
+      verdict = validator.check(reply.output(), state.spec.decoder(), state.inv.checks());
+    } catch (RuntimeException e) {
+      return new Outcome.Failed(CallStatus.INVALID_OUTPUT, "a @Check method threw " + e.getClass().getSimpleName(), e);
+    }
+    if (verdict.valid()) {
+      return Outcome.answered(verdict.value());
+    }
+    if (state.mode == Mode.STREAM) {
+      return Outcome.failed(CallStatus.INVALID_OUTPUT, "the streamed answer is invalid (no re-ask mid-stream): " + verdict.reason());
+    }
+    turns.rejected(verdict.reason());
+    if (round >= maxRepairs) {
+      return Outcome.failed(CallStatus.INVALID_OUTPUT, turns.perAnswerReasons());
+    }
+    turns.reask(new Repair(reply.output(), verdict.feedback()));
+    return null;
+  }
+
+  /** The re-asks of one pass through this link, and why each answer was rejected. */
+  private static final class Turns {
+    List<Repair> repairs = List.of(); // the first answer is usually valid: no lists until it is not
+    List<String> reasons = List.of();
+
+    void rejected(String reason) {
+      if (reasons.isEmpty()) {
+        reasons = new ArrayList<>(2);
+      }
+      reasons.add(reason);
+    }
+
+    void reask(Repair repair) {
+      if (repairs.isEmpty()) {
+        repairs = new ArrayList<>(2);
+      }
+      repairs.add(repair);
+    }
+
+    /** One answer: its reason; after re-asks: {@code attempt 1: …; attempt 2: …}, one per answer. */
+    String perAnswerReasons() {
+      if (reasons.size() == 1) {
+        return reasons.get(0);
+      }
+      StringBuilder b = new StringBuilder();
+      for (int i = 0; i < reasons.size(); i++) {
+        b.append(i == 0 ? "" : "; ").append("attempt ").append(i + 1).append(": ").append(reasons.get(i));
+      }
+      return b.toString();
+    }
+  }
+
+  /** The outcome a failed turn stands for. */
+  static Outcome failed(CallState<?> state, Throwable failure) {
+    var terminal = state.terminal;
+    if (terminal != null) { // the deadline or the caller ended the call meanwhile
+      return new Outcome.Failed(terminal.status() == CallStatus.OK ? CallStatus.CANCELLED : terminal.status(),
+          terminal.failureReason(), null);
+    }
+    Throwable f = Pipeline.unwrap(failure);
+    if (f instanceof ProviderException pe) {
+      // An attempt bounded by the deadline times out with it; the HTTP client and the ticker race
+      // to report that, so both must give the deadline's reason.
+      boolean deadline = pe.status() == CallStatus.TIMEOUT && pe.httpStatus() == 0 && state.attemptEndsAtDeadline;
+      return new Outcome.Failed(pe.status(), deadline ? state.timeoutReason() : pe.getMessage(), pe);
+    }
+    if (f instanceof LinkFailure lf) {
+      return new Outcome.Failed(CallStatus.PROVIDER_ERROR, lf.getMessage(), lf.getCause());
+    }
+    if (f instanceof CancellationException) {
+      return Outcome.failed(CallStatus.CANCELLED, "the caller cancelled the call");
+    }
+    // A provider must classify its failures; anything else is a provider bug, not worth retrying.
+    return Outcome.failed(CallStatus.PROVIDER_ERROR, "unexpected failure: " + f.getClass().getSimpleName());
+  }
+}

@@ -1,0 +1,37 @@
+package dev.llmtask.internal.pipeline;
+
+import dev.llmtask.CallOptions;
+import dev.llmtask.RateCard;
+import dev.llmtask.TelemetrySink;
+import dev.llmtask.provider.LlmProvider;
+import dev.llmtask.spi.CallInterceptor;
+import dev.llmtask.spi.ExchangeInterceptor;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The checked, immutable configuration of one {@link dev.llmtask.LlmRuntime}.
+ *
+ * @param provider the default provider
+ * @param providers every provider by name, the default included
+ */
+public record RuntimeSettings(
+    LlmProvider provider,
+    Map<String, LlmProvider> providers,
+    String defaultModel,
+    String modelOverride,
+    Duration defaultTimeout,
+    Duration attemptTimeout,
+    int defaultMaxRetries,
+    int defaultRepairs,
+    Duration backoffBase,
+    Duration backoffCap,
+    int maxOutputTokens,
+    Duration streamIdleTimeout,
+    Map<String, CallOptions> taskOptions,
+    RateCard rateCard,
+    List<TelemetrySink> sinks,
+    byte[] fingerprintKey,
+    List<CallInterceptor> callInterceptors,
+    List<ExchangeInterceptor> exchangeInterceptors) {}
