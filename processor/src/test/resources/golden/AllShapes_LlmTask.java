@@ -23,106 +23,128 @@ import javax.annotation.processing.Generated;
 @Generated("dev.llmtask.processor.LlmTaskProcessor")
 @Singleton
 public final class AllShapes_LlmTask implements AllShapes {
-  private static final String REPLY_OPENAI_SCHEMA = "{\"type\":\"object\",\"properties\":{\"text\":{\"type\":\"string\"}},\"required\":[\"text\"],\"additionalProperties\":false}";
-
-  private static final String REPLY_ANTHROPIC_SCHEMA = "{\"type\":\"object\",\"properties\":{\"text\":{\"type\":\"string\"}},\"required\":[\"text\"],\"additionalProperties\":false}";
+  private static final String REPLY_SCHEMA = """
+  {
+    "type": "object",
+    "properties": {
+      "text": {
+        "type": "string"
+      }
+    },
+    "required": ["text"],
+    "additionalProperties": false
+  }""";
 
   private static final TaskSpec<AllShapes.Reply> REPLY = TaskSpec.builder("reply", OutputDecoder.of(AllShapes.Reply.class))
       .declaredBy("com.example.AllShapes#reply")
       .promptVersion("shapes@1")
       .maxRetries(1)
-      .schema(new OutputSchema("reply", REPLY_OPENAI_SCHEMA, REPLY_ANTHROPIC_SCHEMA))
+      .schema(new OutputSchema("reply", REPLY_SCHEMA, REPLY_SCHEMA))
       .build();
-
-  private static final String REPLY_WITH_RECORD_OPENAI_SCHEMA = "{\"type\":\"object\",\"properties\":{\"text\":{\"type\":\"string\"}},\"required\":[\"text\"],\"additionalProperties\":false}";
-
-  private static final String REPLY_WITH_RECORD_ANTHROPIC_SCHEMA = "{\"type\":\"object\",\"properties\":{\"text\":{\"type\":\"string\"}},\"required\":[\"text\"],\"additionalProperties\":false}";
 
   private static final TaskSpec<AllShapes.Reply> REPLY_WITH_RECORD = TaskSpec.builder("reply_with_record", OutputDecoder.of(AllShapes.Reply.class))
       .declaredBy("com.example.AllShapes#replyWithRecord")
       .promptVersion("shapes@1")
       .maxRetries(1)
-      .schema(new OutputSchema("reply_with_record", REPLY_WITH_RECORD_OPENAI_SCHEMA, REPLY_WITH_RECORD_ANTHROPIC_SCHEMA))
+      .schema(new OutputSchema("reply_with_record", REPLY_SCHEMA, REPLY_SCHEMA))
       .build();
-
-  private static final String REPLY_ASYNC_OPENAI_SCHEMA = "{\"type\":\"object\",\"properties\":{\"text\":{\"type\":\"string\"}},\"required\":[\"text\"],\"additionalProperties\":false}";
-
-  private static final String REPLY_ASYNC_ANTHROPIC_SCHEMA = "{\"type\":\"object\",\"properties\":{\"text\":{\"type\":\"string\"}},\"required\":[\"text\"],\"additionalProperties\":false}";
 
   private static final TaskSpec<AllShapes.Reply> REPLY_ASYNC = TaskSpec.builder("reply_async", OutputDecoder.of(AllShapes.Reply.class))
       .declaredBy("com.example.AllShapes#replyAsync")
       .promptVersion("shapes@1")
-      .timeout(Duration.ofMillis(1500L))
+      .timeout(Duration.ofMillis(1500))
       .maxRetries(1)
       .repairs(0)
-      .schema(new OutputSchema("reply_async", REPLY_ASYNC_OPENAI_SCHEMA, REPLY_ASYNC_ANTHROPIC_SCHEMA))
+      .schema(new OutputSchema("reply_async", REPLY_SCHEMA, REPLY_SCHEMA))
       .build();
-
-  private static final String REPLY_ASYNC_WITH_RECORD_OPENAI_SCHEMA = "{\"type\":\"object\",\"properties\":{\"text\":{\"type\":\"string\"}},\"required\":[\"text\"],\"additionalProperties\":false}";
-
-  private static final String REPLY_ASYNC_WITH_RECORD_ANTHROPIC_SCHEMA = "{\"type\":\"object\",\"properties\":{\"text\":{\"type\":\"string\"}},\"required\":[\"text\"],\"additionalProperties\":false}";
 
   private static final TaskSpec<AllShapes.Reply> REPLY_ASYNC_WITH_RECORD = TaskSpec.builder("reply_async_with_record", OutputDecoder.of(AllShapes.Reply.class))
       .declaredBy("com.example.AllShapes#replyAsyncWithRecord")
       .promptVersion("shapes@1")
       .maxRetries(1)
-      .schema(new OutputSchema("reply_async_with_record", REPLY_ASYNC_WITH_RECORD_OPENAI_SCHEMA, REPLY_ASYNC_WITH_RECORD_ANTHROPIC_SCHEMA))
+      .schema(new OutputSchema("reply_async_with_record", REPLY_SCHEMA, REPLY_SCHEMA))
       .build();
-
-  private static final String STREAM_REPLY_OPENAI_SCHEMA = "{\"type\":\"object\",\"properties\":{\"text\":{\"type\":\"string\"}},\"required\":[\"text\"],\"additionalProperties\":false}";
-
-  private static final String STREAM_REPLY_ANTHROPIC_SCHEMA = "{\"type\":\"object\",\"properties\":{\"text\":{\"type\":\"string\"}},\"required\":[\"text\"],\"additionalProperties\":false}";
 
   private static final TaskSpec<AllShapes.Reply> STREAM_REPLY = TaskSpec.builder("draft_reply", OutputDecoder.of(AllShapes.Reply.class))
       .declaredBy("com.example.AllShapes#streamReply")
       .promptVersion("shapes@1")
-      .timeout(Duration.ofMillis(120000L))
+      .timeout(Duration.ofMinutes(2))
       .maxRetries(1)
-      .schema(new OutputSchema("draft_reply", STREAM_REPLY_OPENAI_SCHEMA, STREAM_REPLY_ANTHROPIC_SCHEMA))
+      .schema(new OutputSchema("draft_reply", REPLY_SCHEMA, REPLY_SCHEMA))
       .build();
 
-  private static final String SUMMARIZE_SCAN_OPENAI_SCHEMA = "{\"type\":\"object\",\"properties\":{\"value\":{\"type\":\"string\"}},\"required\":[\"value\"],\"additionalProperties\":false}";
-
-  private static final String SUMMARIZE_SCAN_ANTHROPIC_SCHEMA = "{\"type\":\"object\",\"properties\":{\"value\":{\"type\":\"string\"}},\"required\":[\"value\"],\"additionalProperties\":false}";
+  private static final String SUMMARIZE_SCAN_SCHEMA = """
+  {
+    "type": "object",
+    "properties": {
+      "value": {
+        "type": "string"
+      }
+    },
+    "required": ["value"],
+    "additionalProperties": false
+  }""";
 
   private static final TaskSpec<String> SUMMARIZE_SCAN = TaskSpec.builder("summarize_scan", OutputDecoder.wrapped(String.class, "value"))
       .declaredBy("com.example.AllShapes#summarizeScan")
       .promptVersion("shapes@1")
       .maxRetries(1)
-      .schema(new OutputSchema("summarize_scan", SUMMARIZE_SCAN_OPENAI_SCHEMA, SUMMARIZE_SCAN_ANTHROPIC_SCHEMA))
+      .schema(new OutputSchema("summarize_scan", SUMMARIZE_SCAN_SCHEMA, SUMMARIZE_SCAN_SCHEMA))
       .build();
-
-  private static final String LABEL_OPENAI_SCHEMA = "{\"type\":\"object\",\"properties\":{\"value\":{\"type\":\"string\"}},\"required\":[\"value\"],\"additionalProperties\":false}";
-
-  private static final String LABEL_ANTHROPIC_SCHEMA = "{\"type\":\"object\",\"properties\":{\"value\":{\"type\":\"string\"}},\"required\":[\"value\"],\"additionalProperties\":false}";
 
   private static final TaskSpec<String> LABEL = TaskSpec.builder("label", OutputDecoder.wrapped(String.class, "value"))
       .declaredBy("com.example.AllShapes#label")
       .promptVersion("shapes@1")
       .maxRetries(1)
-      .schema(new OutputSchema("label", LABEL_OPENAI_SCHEMA, LABEL_ANTHROPIC_SCHEMA))
+      .schema(new OutputSchema("label", SUMMARIZE_SCAN_SCHEMA, SUMMARIZE_SCAN_SCHEMA))
       .build();
 
-  private static final String COUNT_ACCOUNTS_OPENAI_SCHEMA = "{\"type\":\"object\",\"properties\":{\"value\":{\"type\":\"integer\"}},\"required\":[\"value\"],\"additionalProperties\":false}";
-
-  private static final String COUNT_ACCOUNTS_ANTHROPIC_SCHEMA = "{\"type\":\"object\",\"properties\":{\"value\":{\"type\":\"integer\"}},\"required\":[\"value\"],\"additionalProperties\":false}";
+  private static final String COUNT_ACCOUNTS_SCHEMA = """
+  {
+    "type": "object",
+    "properties": {
+      "value": {
+        "type": "integer"
+      }
+    },
+    "required": ["value"],
+    "additionalProperties": false
+  }""";
 
   private static final TaskSpec<Integer> COUNT_ACCOUNTS = TaskSpec.builder("count_accounts", OutputDecoder.wrapped(Integer.class, "value"))
       .declaredBy("com.example.AllShapes#countAccounts")
       .promptVersion("shapes@1")
       .maxRetries(1)
-      .schema(new OutputSchema("count_accounts", COUNT_ACCOUNTS_OPENAI_SCHEMA, COUNT_ACCOUNTS_ANTHROPIC_SCHEMA))
+      .schema(new OutputSchema("count_accounts", COUNT_ACCOUNTS_SCHEMA, COUNT_ACCOUNTS_SCHEMA))
       .build();
 
-  private static final String REPLIES_OPENAI_SCHEMA = "{\"type\":\"object\",\"properties\":{\"items\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"text\":{\"type\":\"string\"}},\"required\":[\"text\"],\"additionalProperties\":false}}},\"required\":[\"items\"],\"additionalProperties\":false}";
-
-  private static final String REPLIES_ANTHROPIC_SCHEMA = "{\"type\":\"object\",\"properties\":{\"items\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"text\":{\"type\":\"string\"}},\"required\":[\"text\"],\"additionalProperties\":false}}},\"required\":[\"items\"],\"additionalProperties\":false}";
+  private static final String REPLIES_SCHEMA = """
+  {
+    "type": "object",
+    "properties": {
+      "items": {
+        "type": "array",
+        "items": {
+          "type": "object",
+          "properties": {
+            "text": {
+              "type": "string"
+            }
+          },
+          "required": ["text"],
+          "additionalProperties": false
+        }
+      }
+    },
+    "required": ["items"],
+    "additionalProperties": false
+  }""";
 
   private static final TaskSpec<List<AllShapes.Reply>> REPLIES = TaskSpec.builder("replies", OutputDecoder.listOf(AllShapes.Reply.class, "items"))
       .declaredBy("com.example.AllShapes#replies")
       .promptVersion("shapes@1")
       .maxRetries(1)
-      .schema(new OutputSchema("replies", REPLIES_OPENAI_SCHEMA, REPLIES_ANTHROPIC_SCHEMA))
+      .schema(new OutputSchema("replies", REPLIES_SCHEMA, REPLIES_SCHEMA))
       .build();
 
   private final LlmRuntime runtime;
@@ -134,78 +156,60 @@ public final class AllShapes_LlmTask implements AllShapes {
 
   @Override
   public AllShapes.Reply reply(String question) {
-    Invocation<AllShapes.Reply> call = Invocation.<AllShapes.Reply>of(
-        null,
-        PromptText.of("question", question));
-    return REPLY.call(this.runtime, call);
+    Invocation<AllShapes.Reply> invocation = Invocation.<AllShapes.Reply>user(PromptText.of("question", question));
+    return REPLY.call(this.runtime, invocation);
   }
 
   @Override
   public LlmResult<AllShapes.Reply> replyWithRecord(String question, String traceId) {
-    Invocation<AllShapes.Reply> call = Invocation.<AllShapes.Reply>of(
-        null,
-        PromptText.of("question", question))
+    Invocation<AllShapes.Reply> invocation = Invocation.<AllShapes.Reply>user(PromptText.of("question", question))
         .traceId(traceId);
-    return REPLY_WITH_RECORD.callForResult(this.runtime, call);
+    return REPLY_WITH_RECORD.callForResult(this.runtime, invocation);
   }
 
   @Override
   public CompletableFuture<AllShapes.Reply> replyAsync(String question, CallOptions options) {
-    Invocation<AllShapes.Reply> call = Invocation.<AllShapes.Reply>of(
-        null,
-        PromptText.of("question", question))
+    Invocation<AllShapes.Reply> invocation = Invocation.<AllShapes.Reply>user(PromptText.of("question", question))
         .options(options);
-    return REPLY_ASYNC.callAsync(this.runtime, call);
+    return REPLY_ASYNC.callAsync(this.runtime, invocation);
   }
 
   @Override
   public CompletableFuture<LlmResult<AllShapes.Reply>> replyAsyncWithRecord(String question,
       String key) {
-    Invocation<AllShapes.Reply> call = Invocation.<AllShapes.Reply>of(
-        null,
-        PromptText.of("question", question))
+    Invocation<AllShapes.Reply> invocation = Invocation.<AllShapes.Reply>user(PromptText.of("question", question))
         .idempotencyKey(key);
-    return REPLY_ASYNC_WITH_RECORD.callForResultAsync(this.runtime, call);
+    return REPLY_ASYNC_WITH_RECORD.callForResultAsync(this.runtime, invocation);
   }
 
   @Override
   public LlmStream<AllShapes.Reply> streamReply(String question, String traceId) {
-    Invocation<AllShapes.Reply> call = Invocation.<AllShapes.Reply>of(
-        null,
-        "Draft a reply to: " + PromptText.of("question", question))
+    Invocation<AllShapes.Reply> invocation = Invocation.<AllShapes.Reply>user("Draft a reply to: " + PromptText.of("question", question))
         .traceId(traceId);
-    return STREAM_REPLY.stream(this.runtime, call);
+    return STREAM_REPLY.stream(this.runtime, invocation);
   }
 
   @Override
   public LlmStream<String> summarizeScan(String scan) {
-    Invocation<String> call = Invocation.<String>of(
-        null,
-        "Summarize: " + PromptText.of("scan", scan));
-    return SUMMARIZE_SCAN.stream(this.runtime, call);
+    Invocation<String> invocation = Invocation.<String>user("Summarize: " + PromptText.of("scan", scan));
+    return SUMMARIZE_SCAN.stream(this.runtime, invocation);
   }
 
   @Override
   public String label(String question) {
-    Invocation<String> call = Invocation.<String>of(
-        null,
-        "Label: " + PromptText.of("question", question));
-    return LABEL.call(this.runtime, call);
+    Invocation<String> invocation = Invocation.<String>user("Label: " + PromptText.of("question", question));
+    return LABEL.call(this.runtime, invocation);
   }
 
   @Override
   public int countAccounts(String text) {
-    Invocation<Integer> call = Invocation.<Integer>of(
-        null,
-        "Count the accounts in: " + PromptText.of("text", text));
-    return COUNT_ACCOUNTS.call(this.runtime, call);
+    Invocation<Integer> invocation = Invocation.<Integer>user("Count the accounts in: " + PromptText.of("text", text));
+    return COUNT_ACCOUNTS.call(this.runtime, invocation);
   }
 
   @Override
   public List<AllShapes.Reply> replies(String question) {
-    Invocation<List<AllShapes.Reply>> call = Invocation.<List<AllShapes.Reply>>of(
-        null,
-        PromptText.of("question", question));
-    return REPLIES.call(this.runtime, call);
+    Invocation<List<AllShapes.Reply>> invocation = Invocation.<List<AllShapes.Reply>>user(PromptText.of("question", question));
+    return REPLIES.call(this.runtime, invocation);
   }
 }

@@ -18,15 +18,62 @@ import javax.annotation.processing.Generated;
 @Generated("dev.llmtask.processor.LlmTaskProcessor")
 @Singleton
 public final class RotationDesk_LlmTask implements RotationDesk {
-  private static final String DECIDE_ROTATION_OPENAI_SCHEMA = "{\"type\":\"object\",\"properties\":{\"decision\":{\"type\":\"string\",\"enum\":[\"eligible\",\"not_eligible\",\"not_specified\"]},\"rotation_window_days\":{\"type\":\"integer\",\"minimum\":0,\"maximum\":365},\"source_line_ids\":{\"type\":\"array\",\"items\":{\"type\":\"string\"},\"minItems\":1}},\"required\":[\"decision\",\"rotation_window_days\",\"source_line_ids\"],\"additionalProperties\":false}";
+  private static final String DECIDE_ROTATION_OPENAI_SCHEMA = """
+  {
+    "type": "object",
+    "properties": {
+      "decision": {
+        "type": "string",
+        "enum": ["eligible", "not_eligible", "not_specified"]
+      },
+      "rotation_window_days": {
+        "type": "integer",
+        "minimum": 0,
+        "maximum": 365
+      },
+      "source_line_ids": {
+        "type": "array",
+        "items": {
+          "type": "string"
+        },
+        "minItems": 1
+      }
+    },
+    "required": ["decision", "rotation_window_days", "source_line_ids"],
+    "additionalProperties": false
+  }""";
 
-  private static final String DECIDE_ROTATION_ANTHROPIC_SCHEMA = "{\"type\":\"object\",\"properties\":{\"decision\":{\"type\":\"string\",\"enum\":[\"eligible\",\"not_eligible\",\"not_specified\"]},\"rotation_window_days\":{\"type\":\"integer\",\"minimum\":0,\"maximum\":365},\"source_line_ids\":{\"type\":\"array\",\"items\":{\"type\":\"string\",\"minLength\":1},\"minItems\":1}},\"required\":[\"decision\",\"rotation_window_days\",\"source_line_ids\"],\"additionalProperties\":false}";
+  private static final String DECIDE_ROTATION_ANTHROPIC_SCHEMA = """
+  {
+    "type": "object",
+    "properties": {
+      "decision": {
+        "type": "string",
+        "enum": ["eligible", "not_eligible", "not_specified"]
+      },
+      "rotation_window_days": {
+        "type": "integer",
+        "minimum": 0,
+        "maximum": 365
+      },
+      "source_line_ids": {
+        "type": "array",
+        "items": {
+          "type": "string",
+          "minLength": 1
+        },
+        "minItems": 1
+      }
+    },
+    "required": ["decision", "rotation_window_days", "source_line_ids"],
+    "additionalProperties": false
+  }""";
 
   private static final TaskSpec<RotationDecision> DECIDE_ROTATION = TaskSpec.builder("decide_rotation", OutputDecoder.of(RotationDecision.class))
       .declaredBy("com.example.RotationDesk#decideRotation")
       .promptVersion("rotation_decision@2")
       .model("gpt-4o-mini")
-      .timeout(Duration.ofMillis(20000L))
+      .timeout(Duration.ofSeconds(20))
       .maxRetries(2)
       .schema(new OutputSchema("decide_rotation", DECIDE_ROTATION_OPENAI_SCHEMA, DECIDE_ROTATION_ANTHROPIC_SCHEMA))
       .build();
@@ -40,11 +87,10 @@ public final class RotationDesk_LlmTask implements RotationDesk {
 
   @Override
   public RotationDecision decideRotation(String question, String policy, String traceId) {
-    Invocation<RotationDecision> call = Invocation.<RotationDecision>of(
-        "Answer only from the policy below.\n" + PromptText.of("policy", policy),
-        PromptText.of("question", question))
+    Invocation<RotationDecision> invocation = Invocation.<RotationDecision>user(PromptText.of("question", question))
+        .system("Answer only from the policy below.\n" + PromptText.of("policy", policy))
         .traceId(traceId)
         .check("windowMatchesPolicy", value -> windowMatchesPolicy(value, policy));
-    return DECIDE_ROTATION.call(this.runtime, call);
+    return DECIDE_ROTATION.call(this.runtime, invocation);
   }
 }

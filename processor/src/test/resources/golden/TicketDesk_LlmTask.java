@@ -20,27 +20,287 @@ import javax.annotation.processing.Generated;
 @Generated("dev.llmtask.processor.LlmTaskProcessor")
 @Singleton
 public final class TicketDesk_LlmTask implements TicketDesk {
-  private static final String EXTRACT_TICKET_OPENAI_SCHEMA = "{\"type\":\"object\",\"description\":\"A support ticket extracted from a customer message.\",\"properties\":{\"account_id\":{\"type\":\"string\",\"description\":\"the account the message is about\",\"pattern\":\"acct_[0-9]+\"},\"priority\":{\"type\":\"string\",\"enum\":[\"low\",\"normal\",\"high\"]},\"summary\":{\"type\":\"string\"},\"reporter\":{\"$ref\":\"#/$defs/Person\"},\"assignee\":{\"anyOf\":[{\"$ref\":\"#/$defs/Person\"},{\"type\":\"null\"}]},\"tags\":{\"type\":\"array\",\"items\":{\"type\":\"string\"},\"maxItems\":5}},\"required\":[\"account_id\",\"priority\",\"summary\",\"reporter\",\"assignee\",\"tags\"],\"additionalProperties\":false,\"$defs\":{\"Person\":{\"type\":\"object\",\"description\":\"Someone named in the message.\",\"properties\":{\"name\":{\"type\":\"string\",\"description\":\"the person's name as written\"},\"email\":{\"type\":[\"string\",\"null\"],\"description\":\"their address, when the message gives one\"}},\"required\":[\"name\",\"email\"],\"additionalProperties\":false}}}";
+  private static final String EXTRACT_TICKET_OPENAI_SCHEMA = """
+  {
+    "type": "object",
+    "description": "A support ticket extracted from a customer message.",
+    "properties": {
+      "account_id": {
+        "type": "string",
+        "description": "the account the message is about",
+        "pattern": "^(?:acct_[0-9]+)$"
+      },
+      "priority": {
+        "type": "string",
+        "enum": ["low", "normal", "high"]
+      },
+      "summary": {
+        "type": "string"
+      },
+      "reporter": {
+        "$ref": "#/$defs/Person"
+      },
+      "assignee": {
+        "anyOf": [
+          {
+            "$ref": "#/$defs/Person"
+          },
+          {
+            "type": "null"
+          }
+        ]
+      },
+      "tags": {
+        "type": "array",
+        "items": {
+          "type": "string"
+        },
+        "maxItems": 5
+      }
+    },
+    "required": ["account_id", "priority", "summary", "reporter", "assignee", "tags"],
+    "additionalProperties": false,
+    "$defs": {
+      "Person": {
+        "type": "object",
+        "description": "Someone named in the message.",
+        "properties": {
+          "name": {
+            "type": "string",
+            "description": "the person's name as written"
+          },
+          "email": {
+            "type": ["string", "null"],
+            "description": "their address, when the message gives one"
+          }
+        },
+        "required": ["name", "email"],
+        "additionalProperties": false
+      }
+    }
+  }""";
 
-  private static final String EXTRACT_TICKET_ANTHROPIC_SCHEMA = "{\"type\":\"object\",\"description\":\"A support ticket extracted from a customer message.\",\"properties\":{\"account_id\":{\"type\":\"string\",\"description\":\"the account the message is about\",\"pattern\":\"acct_[0-9]+\"},\"priority\":{\"type\":\"string\",\"enum\":[\"low\",\"normal\",\"high\"]},\"summary\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":200},\"reporter\":{\"$ref\":\"#/$defs/Person\"},\"assignee\":{\"anyOf\":[{\"$ref\":\"#/$defs/Person\"},{\"type\":\"null\"}]},\"tags\":{\"type\":\"array\",\"items\":{\"type\":\"string\",\"minLength\":1},\"maxItems\":5}},\"required\":[\"account_id\",\"priority\",\"summary\",\"reporter\",\"assignee\",\"tags\"],\"additionalProperties\":false,\"$defs\":{\"Person\":{\"type\":\"object\",\"description\":\"Someone named in the message.\",\"properties\":{\"name\":{\"type\":\"string\",\"description\":\"the person's name as written\",\"minLength\":1},\"email\":{\"type\":[\"string\",\"null\"],\"description\":\"their address, when the message gives one\"}},\"required\":[\"name\",\"email\"],\"additionalProperties\":false}}}";
+  private static final String EXTRACT_TICKET_ANTHROPIC_SCHEMA = """
+  {
+    "type": "object",
+    "description": "A support ticket extracted from a customer message.",
+    "properties": {
+      "account_id": {
+        "type": "string",
+        "description": "the account the message is about",
+        "pattern": "^(?:acct_[0-9]+)$"
+      },
+      "priority": {
+        "type": "string",
+        "enum": ["low", "normal", "high"]
+      },
+      "summary": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 200
+      },
+      "reporter": {
+        "$ref": "#/$defs/Person"
+      },
+      "assignee": {
+        "anyOf": [
+          {
+            "$ref": "#/$defs/Person"
+          },
+          {
+            "type": "null"
+          }
+        ]
+      },
+      "tags": {
+        "type": "array",
+        "items": {
+          "type": "string",
+          "minLength": 1
+        },
+        "maxItems": 5
+      }
+    },
+    "required": ["account_id", "priority", "summary", "reporter", "assignee", "tags"],
+    "additionalProperties": false,
+    "$defs": {
+      "Person": {
+        "type": "object",
+        "description": "Someone named in the message.",
+        "properties": {
+          "name": {
+            "type": "string",
+            "description": "the person's name as written",
+            "minLength": 1
+          },
+          "email": {
+            "type": ["string", "null"],
+            "description": "their address, when the message gives one"
+          }
+        },
+        "required": ["name", "email"],
+        "additionalProperties": false
+      }
+    }
+  }""";
 
   private static final TaskSpec<TicketDesk.SupportTicket> EXTRACT_TICKET = TaskSpec.builder("extract_ticket", OutputDecoder.of(TicketDesk.SupportTicket.class))
       .declaredBy("com.example.TicketDesk#extractTicket")
       .promptVersion("ticket_extraction@1")
       .model("gpt-4o-mini")
-      .timeout(Duration.ofMillis(15000L))
+      .timeout(Duration.ofSeconds(15))
       .schema(new OutputSchema("extract_ticket", EXTRACT_TICKET_OPENAI_SCHEMA, EXTRACT_TICKET_ANTHROPIC_SCHEMA))
       .build();
 
-  private static final String EXTRACT_TICKETS_OPENAI_SCHEMA = "{\"type\":\"object\",\"properties\":{\"items\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"description\":\"A support ticket extracted from a customer message.\",\"properties\":{\"account_id\":{\"type\":\"string\",\"description\":\"the account the message is about\",\"pattern\":\"acct_[0-9]+\"},\"priority\":{\"type\":\"string\",\"enum\":[\"low\",\"normal\",\"high\"]},\"summary\":{\"type\":\"string\"},\"reporter\":{\"$ref\":\"#/$defs/Person\"},\"assignee\":{\"anyOf\":[{\"$ref\":\"#/$defs/Person\"},{\"type\":\"null\"}]},\"tags\":{\"type\":\"array\",\"items\":{\"type\":\"string\"},\"maxItems\":5}},\"required\":[\"account_id\",\"priority\",\"summary\",\"reporter\",\"assignee\",\"tags\"],\"additionalProperties\":false}}},\"required\":[\"items\"],\"additionalProperties\":false,\"$defs\":{\"Person\":{\"type\":\"object\",\"description\":\"Someone named in the message.\",\"properties\":{\"name\":{\"type\":\"string\",\"description\":\"the person's name as written\"},\"email\":{\"type\":[\"string\",\"null\"],\"description\":\"their address, when the message gives one\"}},\"required\":[\"name\",\"email\"],\"additionalProperties\":false}}}";
+  private static final String EXTRACT_TICKETS_OPENAI_SCHEMA = """
+  {
+    "type": "object",
+    "properties": {
+      "items": {
+        "type": "array",
+        "items": {
+          "type": "object",
+          "description": "A support ticket extracted from a customer message.",
+          "properties": {
+            "account_id": {
+              "type": "string",
+              "description": "the account the message is about",
+              "pattern": "^(?:acct_[0-9]+)$"
+            },
+            "priority": {
+              "type": "string",
+              "enum": ["low", "normal", "high"]
+            },
+            "summary": {
+              "type": "string"
+            },
+            "reporter": {
+              "$ref": "#/$defs/Person"
+            },
+            "assignee": {
+              "anyOf": [
+                {
+                  "$ref": "#/$defs/Person"
+                },
+                {
+                  "type": "null"
+                }
+              ]
+            },
+            "tags": {
+              "type": "array",
+              "items": {
+                "type": "string"
+              },
+              "maxItems": 5
+            }
+          },
+          "required": ["account_id", "priority", "summary", "reporter", "assignee", "tags"],
+          "additionalProperties": false
+        }
+      }
+    },
+    "required": ["items"],
+    "additionalProperties": false,
+    "$defs": {
+      "Person": {
+        "type": "object",
+        "description": "Someone named in the message.",
+        "properties": {
+          "name": {
+            "type": "string",
+            "description": "the person's name as written"
+          },
+          "email": {
+            "type": ["string", "null"],
+            "description": "their address, when the message gives one"
+          }
+        },
+        "required": ["name", "email"],
+        "additionalProperties": false
+      }
+    }
+  }""";
 
-  private static final String EXTRACT_TICKETS_ANTHROPIC_SCHEMA = "{\"type\":\"object\",\"properties\":{\"items\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"description\":\"A support ticket extracted from a customer message.\",\"properties\":{\"account_id\":{\"type\":\"string\",\"description\":\"the account the message is about\",\"pattern\":\"acct_[0-9]+\"},\"priority\":{\"type\":\"string\",\"enum\":[\"low\",\"normal\",\"high\"]},\"summary\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":200},\"reporter\":{\"$ref\":\"#/$defs/Person\"},\"assignee\":{\"anyOf\":[{\"$ref\":\"#/$defs/Person\"},{\"type\":\"null\"}]},\"tags\":{\"type\":\"array\",\"items\":{\"type\":\"string\",\"minLength\":1},\"maxItems\":5}},\"required\":[\"account_id\",\"priority\",\"summary\",\"reporter\",\"assignee\",\"tags\"],\"additionalProperties\":false}}},\"required\":[\"items\"],\"additionalProperties\":false,\"$defs\":{\"Person\":{\"type\":\"object\",\"description\":\"Someone named in the message.\",\"properties\":{\"name\":{\"type\":\"string\",\"description\":\"the person's name as written\",\"minLength\":1},\"email\":{\"type\":[\"string\",\"null\"],\"description\":\"their address, when the message gives one\"}},\"required\":[\"name\",\"email\"],\"additionalProperties\":false}}}";
+  private static final String EXTRACT_TICKETS_ANTHROPIC_SCHEMA = """
+  {
+    "type": "object",
+    "properties": {
+      "items": {
+        "type": "array",
+        "items": {
+          "type": "object",
+          "description": "A support ticket extracted from a customer message.",
+          "properties": {
+            "account_id": {
+              "type": "string",
+              "description": "the account the message is about",
+              "pattern": "^(?:acct_[0-9]+)$"
+            },
+            "priority": {
+              "type": "string",
+              "enum": ["low", "normal", "high"]
+            },
+            "summary": {
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 200
+            },
+            "reporter": {
+              "$ref": "#/$defs/Person"
+            },
+            "assignee": {
+              "anyOf": [
+                {
+                  "$ref": "#/$defs/Person"
+                },
+                {
+                  "type": "null"
+                }
+              ]
+            },
+            "tags": {
+              "type": "array",
+              "items": {
+                "type": "string",
+                "minLength": 1
+              },
+              "maxItems": 5
+            }
+          },
+          "required": ["account_id", "priority", "summary", "reporter", "assignee", "tags"],
+          "additionalProperties": false
+        }
+      }
+    },
+    "required": ["items"],
+    "additionalProperties": false,
+    "$defs": {
+      "Person": {
+        "type": "object",
+        "description": "Someone named in the message.",
+        "properties": {
+          "name": {
+            "type": "string",
+            "description": "the person's name as written",
+            "minLength": 1
+          },
+          "email": {
+            "type": ["string", "null"],
+            "description": "their address, when the message gives one"
+          }
+        },
+        "required": ["name", "email"],
+        "additionalProperties": false
+      }
+    }
+  }""";
 
   private static final TaskSpec<List<TicketDesk.SupportTicket>> EXTRACT_TICKETS = TaskSpec.builder("extract_tickets", OutputDecoder.listOf(TicketDesk.SupportTicket.class, "items"))
       .declaredBy("com.example.TicketDesk#extractTickets")
       .promptVersion("ticket_extraction@1")
       .model("gpt-4o-mini")
-      .timeout(Duration.ofMillis(15000L))
+      .timeout(Duration.ofSeconds(15))
       .schema(new OutputSchema("extract_tickets", EXTRACT_TICKETS_OPENAI_SCHEMA, EXTRACT_TICKETS_ANTHROPIC_SCHEMA))
       .build();
 
@@ -53,18 +313,15 @@ public final class TicketDesk_LlmTask implements TicketDesk {
 
   @Override
   public LlmResult<TicketDesk.SupportTicket> extractTicket(String message, String traceId) {
-    Invocation<TicketDesk.SupportTicket> call = Invocation.<TicketDesk.SupportTicket>of(
-        "Extract a support ticket from the customer's message. Use only facts from the message.",
-        PromptText.of("message", message))
+    Invocation<TicketDesk.SupportTicket> invocation = Invocation.<TicketDesk.SupportTicket>user(PromptText.of("message", message))
+        .system("Extract a support ticket from the customer's message. Use only facts from the message.")
         .traceId(traceId);
-    return EXTRACT_TICKET.callForResult(this.runtime, call);
+    return EXTRACT_TICKET.callForResult(this.runtime, invocation);
   }
 
   @Override
   public List<TicketDesk.SupportTicket> extractTickets(String thread) {
-    Invocation<List<TicketDesk.SupportTicket>> call = Invocation.<List<TicketDesk.SupportTicket>>of(
-        null,
-        "List every ticket in this thread:\n" + PromptText.of("thread", thread));
-    return EXTRACT_TICKETS.call(this.runtime, call);
+    Invocation<List<TicketDesk.SupportTicket>> invocation = Invocation.<List<TicketDesk.SupportTicket>>user("List every ticket in this thread:\n" + PromptText.of("thread", thread));
+    return EXTRACT_TICKETS.call(this.runtime, invocation);
   }
 }

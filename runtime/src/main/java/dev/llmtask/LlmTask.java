@@ -50,4 +50,19 @@ public @interface LlmTask {
 
   /** Re-asks after an invalid answer (schema, Bean Validation or {@link Check}). {@code -1} inherits; default 1. */
   int repairs() default -1;
+
+  /**
+   * The provider dialects the interface's tasks are sent in; only on the interface. The build checks each
+   * answer's schema against the limits of these dialects only: {@code @LlmTask(dialects = Dialect.ANTHROPIC)}
+   * is not held to OpenAI's strict-mode limits. Default: every dialect.
+   */
+  Dialect[] dialects() default {};
+
+  /** A provider wire dialect: OpenAI Chat Completions (and compatible servers) or Anthropic Messages. */
+  enum Dialect {
+    /** OpenAI strict {@code json_schema} output, also used by OpenAI-compatible servers. */
+    OPENAI,
+    /** Anthropic forced tool use with an {@code input_schema}. */
+    ANTHROPIC
+  }
 }

@@ -220,6 +220,143 @@ class CompileErrorTest {
         """.formatted(returnType)).error(message, " ask(").nothingGenerated();
   }
 
+  @Test
+  void adviceNamesTheRecordToDeclareAndTheBoxedTypeOfAnArray() {
+    compile("""
+        @LlmTask(promptVersion = "x@1")
+        public interface Desk {
+          class Triage { public String summary; }
+          record Counts(int[] counts) {}
+
+          @UserPrompt("{{q}}")
+          Triage triage(String q);
+
+          @UserPrompt("{{q}}")
+          Counts count(String q);
+        }
+        """)
+        .error("task method 'triage' returns Triage, which is not a supported task result; declare Triage as a "
+            + "record, e.g. `record Triage(String summary) {}`, or return a record, an enum", "Triage triage(")
+        .error("Counts.counts: int[] is not supported; use List<Integer> instead of an array", "Counts count(")
+        .nothingGenerated();
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "double[] ratios|Counts.ratios: double[] is not supported; use List<Double> instead of an array",
+      "char[] letters|Counts.letters: char[] is not supported; use List<Character> instead of an array",
+      "Owner owner|Counts.owner: Owner is not supported; declare Owner as a record"})
+  void adviceInsideTheAnswer(String component, String message) {
+    compile("""
+        @LlmTask(promptVersion = "x@1")
+        public interface Desk {
+          class Owner { String name; }
+          record Counts(%s) {}
+
+          @UserPrompt("{{q}}")
+          Counts count(String q);
+        }
+        """.formatted(component)).error(message, "Counts count(").nothingGenerated();
+  }
+
+  // 6b. prompt parameter types and {{parameter.component}} paths
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "Object value|parameter 'value' is Object, which cannot be rendered into a prompt; a prompt parameter is a "
+          + "String, a primitive or its box, an enum, a record, or a List<…> or Optional<…> of those",
+      "Customer value|parameter 'value' is Customer, which cannot be rendered into a prompt; declare Customer as a "
+          + "record, e.g. `record Customer(String name) {}` (a prompt parameter is a String",
+      "int[] value|parameter 'value' is int[], which cannot be rendered into a prompt; use List<Integer> instead "
+          + "of an array",
+      "Map<String, String> value|parameter 'value' is Map<String,String>, which cannot be rendered into a prompt; "
+          + "use a record with one component per entry",
+      "Set<String> value|parameter 'value' is Set<String>, which cannot be rendered into a prompt; use List<String>",
+      "List value|parameter 'value' is raw List, which cannot be rendered into a prompt; write List<…> with a type "
+          + "argument",
+      "List<?> value|parameter 'value' is the wildcard List<?>, which cannot be rendered into a prompt; name the "
+          + "element type",
+      "List<List<String>> value|parameter 'value' is List<List<String>>, which cannot be rendered into a prompt; "
+          + "a List<…> or Optional<…> holds a String, a box, an enum or a record; put the inner List in a record",
+      "Optional<Object> value|parameter 'value' is Object, which cannot be rendered into a prompt",
+      "java.time.Instant value|parameter 'value' is Instant, which cannot be rendered into a prompt",
+      "Box<String> value|parameter 'value' is Box<String>, which cannot be rendered into a prompt; declare a record "
+          + "without type parameters",
+      "Holder value|parameter 'value' is Holder, whose component Holder.when is Date, which cannot be rendered "
+          + "into a prompt",
+      "List<Holder> value|parameter 'value' is List<Holder>, whose component Holder.when is Date, which cannot be "
+          + "rendered into a prompt"})
+  void parameterTypesThatCannotBeRenderedAreErrorsOnTheParameter(String parameter, String message) {
+    compile("""
+        @LlmTask(promptVersion = "x@1")
+        public interface Desk {
+          class Customer { String name; }
+          record Box<T>(T value) {}
+          record Holder(String name, Date when) {}
+
+          @UserPrompt("{{value}}")
+          String ask(
+              %s);
+        }
+        """.formatted(parameter)).error(message, parameter + ")").nothingGenerated();
+  }
+
+  @Test
+  void everyDocumentedParameterTypeCompiles() {
+    Result r = compile("""
+        @LlmTask(promptVersion = "x@1")
+        public interface Desk {
+          enum Tier { GOLD, SILVER }
+          record Customer(String name, Tier tier, Optional<String> email, List<Integer> scores, Customer referrer) {}
+
+          @UserPrompt("{{s}} {{i}} {{b}} {{c}} {{boxed}} {{tier}} {{customer}} {{tags}} {{note}} {{people}} "
+              + "{{maybe}} {{customer.name}} {{customer.referrer.tier}}")
+          String ask(String s, int i, boolean b, char c, Long boxed, Tier tier, Customer customer, List<String> tags,
+              Optional<String> note, List<Customer> people, Optional<Customer> maybe);
+        }
+        """);
+    assertThat(r.compilation()).succeededWithoutWarnings();
+    assertThat(r.created()).containsExactly("com.example.Desk_LlmTask");
+  }
+
+  @Test
+  void aPathNamingNoComponentIsAnErrorOnThePromptNamingTheRecordAndItsComponents() {
+    compile("""
+        @LlmTask(promptVersion = "x@1")
+        public interface Desk {
+          record Customer(String name, int tier) {}
+          record Ticket(String subject, Customer customer) {}
+
+          @UserPrompt("{{ticket.subjct}} {{ticket.customer.nme}}")
+          String ask(Ticket ticket);
+        }
+        """)
+        .error("placeholder {{ticket.subjct}} in @UserPrompt names no component of ticket (record Ticket); the "
+            + "components of Ticket are: subject, customer", "@UserPrompt(")
+        .error("placeholder {{ticket.customer.nme}} in @UserPrompt names no component of ticket.customer (record "
+            + "Customer); the components of Customer are: name, tier", "@UserPrompt(")
+        .nothingGenerated();
+  }
+
+  @Test
+  void aPathThroughSomethingOtherThanARecordIsAnError() {
+    compile("""
+        @LlmTask(promptVersion = "x@1")
+        public interface Desk {
+          record Ticket(String subject, Optional<Ticket> parent) {}
+
+          @SystemPrompt("{{q.length}}")
+          @UserPrompt("{{ticket.parent.subject}}")
+          String ask(String q, Ticket ticket);
+        }
+        """)
+        .error("placeholder {{q.length}} in @SystemPrompt reads 'length' of q, which is String, not a record; a path "
+            + "steps through record components only: write {{q}}", "@SystemPrompt(")
+        .error("placeholder {{ticket.parent.subject}} in @UserPrompt reads 'subject' of ticket.parent, which is "
+            + "Optional<Ticket>, not a record", "@UserPrompt(")
+        .nothingGenerated();
+  }
+
   // 7. missing @UserPrompt, unreadable prompts
 
   @Test

@@ -62,20 +62,20 @@ class GenerationTest {
     String code = shapesCode();
     assertThat(code)
         .contains("public Shapes.Answer plain(String q) {")
-        .contains("return PLAIN.call(this.runtime, call);")
+        .contains("return PLAIN.call(this.runtime, invocation);")
         .contains("public LlmResult<Shapes.Answer> withRecord(String q) {")
-        .contains("return WITH_RECORD.callForResult(this.runtime, call);")
+        .contains("return WITH_RECORD.callForResult(this.runtime, invocation);")
         .contains("public CompletableFuture<Shapes.Answer> async(String q) {")
-        .contains("return ASYNC.callAsync(this.runtime, call);")
+        .contains("return ASYNC.callAsync(this.runtime, invocation);")
         .contains("public CompletableFuture<LlmResult<Shapes.Answer>> asyncWithRecord(String q, String trace,\n"
             + "      String key, CallOptions options) {")
-        .contains("return ASYNC_WITH_RECORD.callForResultAsync(this.runtime, call);")
+        .contains("return ASYNC_WITH_RECORD.callForResultAsync(this.runtime, invocation);")
         .contains("public LlmStream<Shapes.Answer> streamed(String q) {")
-        .contains("return STREAMED.stream(this.runtime, call);")
+        .contains("return STREAMED.stream(this.runtime, invocation);")
         .contains("private static final TaskSpec<Shapes.Answer> STREAMED = "
             + "TaskSpec.builder(\"streamed\", OutputDecoder.of(Shapes.Answer.class))")
         .contains("public LlmStream<String> streamedText(String q) {")
-        .contains("return STREAMED_TEXT.stream(this.runtime, call);")
+        .contains("return STREAMED_TEXT.stream(this.runtime, invocation);")
         .contains("private static final TaskSpec<String> STREAMED_TEXT = "
             + "TaskSpec.builder(\"streamed_text\", OutputDecoder.wrapped(String.class, \"value\"))")
         .contains("private static final TaskSpec<Shapes.Answer> ASYNC_WITH_RECORD = "
@@ -83,10 +83,11 @@ class GenerationTest {
   }
 
   @Test
-  void withoutSystemPromptPassesNullAndRendersTextAroundPlaceholders() {
-    assertThat(shapesCode()).contains("Invocation<Shapes.Answer> call = Invocation.<Shapes.Answer>of(\n"
-        + "        null,\n"
-        + "        \"Q: \" + PromptText.of(\"q\", q) + \" (answer briefly)\");");
+  void withoutSystemPromptOnlyTheUserPromptIsGivenAndTextAroundPlaceholdersIsRendered() {
+    assertThat(shapesCode()).contains("Invocation<Shapes.Answer> invocation = Invocation.<Shapes.Answer>user("
+        + "\"Q: \" + PromptText.of(\"q\", q) + \" (answer briefly)\");\n"
+        + "    return PLAIN.call(this.runtime, invocation);")
+        .doesNotContain("null,").doesNotContain(".system(");
   }
 
   @Test
@@ -130,17 +131,21 @@ class GenerationTest {
         + "      .declaredBy(\"com.example.Overrides#first\")\n"
         + "      .promptVersion(\"base@1\")\n"
         + "      .model(\"m2\")\n"
-        + "      .timeout(Duration.ofMillis(1500L))\n"
+        + "      .timeout(Duration.ofMillis(1500))\n"
         + "      .maxRetries(0)\n"
         + "      .repairs(3)\n"
-        + "      .schema(new OutputSchema(\"custom-name\", FIRST_OPENAI_SCHEMA, FIRST_ANTHROPIC_SCHEMA))");
+        + "      .schema(new OutputSchema(\"custom-name\", FIRST_SCHEMA, FIRST_SCHEMA))");
     assertThat(code).contains("TaskSpec.builder(\"second\", OutputDecoder.wrapped(String.class, \"value\"))\n"
         + "      .declaredBy(\"com.example.Overrides#second\")\n"
         + "      .promptVersion(\"base@1\")\n"
         + "      .model(\"m1\")\n"
-        + "      .timeout(Duration.ofMillis(20000L))\n"
+        + "      .timeout(Duration.ofSeconds(20))\n"
         + "      .maxRetries(4)\n"
-        + "      .repairs(3)\n");
+        + "      .repairs(3)\n"
+        + "      .schema(new OutputSchema(\"second\", FIRST_SCHEMA, FIRST_SCHEMA))");
+    // the two String answers have one schema text, written once
+    assertThat(code).containsOnlyOnce(" String FIRST_SCHEMA = ").doesNotContain("SECOND_SCHEMA")
+        .doesNotContain("_OPENAI_SCHEMA");
   }
 
   @Test
@@ -168,7 +173,7 @@ class GenerationTest {
     assertThat(c).succeededWithoutWarnings();
     String code = generated(c, "com.example.Loose_LlmTask");
     assertThat(code).contains("TaskSpec.builder(\"summarize_scan\"")
-        .contains(".timeout(Duration.ofMillis(120000L))")
+        .contains(".timeout(Duration.ofMinutes(2))")
         .contains("public String summarizeScan(String text) {")
         .doesNotContain("shout(").doesNotContain("none(");
   }
@@ -226,8 +231,8 @@ class GenerationTest {
 
         @LlmTask(promptVersion = "clash@1")
         public interface Clash {
-          @UserPrompt("{{call}} {{value}} {{runtime}}")
-          String echo(String call, String value, String runtime);
+          @UserPrompt("{{invocation}} {{value}} {{runtime}}")
+          String echo(String invocation, String value, String runtime);
 
           @Check
           default List<String> sameLength(String answer, String value) {
@@ -237,9 +242,9 @@ class GenerationTest {
         """));
     assertThat(c).succeededWithoutWarnings();
     assertThat(generated(c, "com.example.Clash_LlmTask"))
-        .contains("Invocation<String> call2 = Invocation.<String>of(")
+        .contains("Invocation<String> invocation2 = Invocation.<String>user(")
         .contains(".check(\"sameLength\", value2 -> sameLength(value2, value));")
-        .contains("return ECHO.call(this.runtime, call2);");
+        .contains("return ECHO.call(this.runtime, invocation2);");
   }
 
   @Test
@@ -329,6 +334,29 @@ class GenerationTest {
     assertThat(c).succeededWithoutWarnings();
     assertThat(generated(c, "com.example.FromFile_LlmTask"))
         .contains("\"Question: \" + PromptText.of(\"question\", question) + \"\\n\"\n"
-            + "            + \"Be brief.\");");
+            + "        + \"Be brief.\");");
+  }
+
+  @Test
+  void schemaTextBlocksKeepBackslashesQuoteRunsAndSpacesOfDescriptions() {
+    Compilation c = Sources.compile(Sources.source("com.example.Quoted", """
+        package com.example;
+
+        import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+        import dev.llmtask.LlmTask;
+        import dev.llmtask.UserPrompt;
+
+        @LlmTask(promptVersion = "quoted@1")
+        public interface Quoted {
+          record Answer(@JsonPropertyDescription("a \\"\\"\\" run, a \\\\ and a tab\\t ") String text) {}
+
+          @UserPrompt("{{q}}")
+          Answer ask(String q);
+        }
+        """));
+    assertThat(c).succeededWithoutWarnings();
+    assertThat(Sources.staticString(c, "com.example.Quoted_LlmTask", "ASK_OPENAI_SCHEMA")).isEqualTo(
+        "{\"type\":\"object\",\"properties\":{\"text\":{\"type\":\"string\",\"description\":"
+            + "\"a \\\"\\\"\\\" run, a \\\\ and a tab\\t \"}},\"required\":[\"text\"],\"additionalProperties\":false}");
   }
 }

@@ -26,6 +26,10 @@ import javax.tools.JavaFileObject;
  */
 final class RecordingProcessor extends AbstractProcessor {
   final List<String> createdSources = new ArrayList<>();
+  /** Per created source file, the originating elements the processor gave the Filer. */
+  final Map<String, List<String>> originatingElements = new java.util.LinkedHashMap<>();
+  /** Resources created through the Filer (an isolating processor for Gradle creates none). */
+  final List<String> createdResources = new ArrayList<>();
   private final LlmTaskProcessor delegate = new LlmTaskProcessor();
 
   @Override
@@ -36,6 +40,8 @@ final class RecordingProcessor extends AbstractProcessor {
       @Override
       public JavaFileObject createSourceFile(CharSequence name, Element... originatingElements) throws IOException {
         createdSources.add(name.toString());
+        RecordingProcessor.this.originatingElements.put(name.toString(), java.util.Arrays.stream(originatingElements)
+            .map(e -> e.getKind() + " " + e).toList());
         return filer.createSourceFile(name, originatingElements);
       }
 
@@ -47,6 +53,7 @@ final class RecordingProcessor extends AbstractProcessor {
       @Override
       public FileObject createResource(JavaFileManager.Location location, CharSequence moduleAndPkg,
           CharSequence relativeName, Element... originatingElements) throws IOException {
+        createdResources.add(relativeName.toString());
         return filer.createResource(location, moduleAndPkg, relativeName, originatingElements);
       }
 

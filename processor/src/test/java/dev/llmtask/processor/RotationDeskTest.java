@@ -2,7 +2,6 @@ package dev.llmtask.processor;
 
 import static com.google.testing.compile.CompilationSubject.assertThat;
 import static dev.llmtask.processor.Sources.generated;
-import static dev.llmtask.processor.Sources.javaLiteral;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.testing.compile.Compilation;
@@ -34,8 +33,15 @@ class RotationDeskTest {
   @Test
   void openAiSchemaIsExactlyTheStrictSchema() {
     String code = generated(compileDesk(), "com.example.RotationDesk_LlmTask");
-    assertThat(code).contains("private static final String DECIDE_ROTATION_OPENAI_SCHEMA = "
-        + javaLiteral(Sources.ROTATION_OPENAI_SCHEMA) + ";");
+    assertThat(Sources.constant(code, "DECIDE_ROTATION_OPENAI_SCHEMA")).isEqualTo(Sources.ROTATION_OPENAI_SCHEMA);
+    // written as an indented text block, one property per line, so a diff of generated code can be read
+    assertThat(code).contains("private static final String DECIDE_ROTATION_OPENAI_SCHEMA = \"\"\"\n"
+        + "  {\n"
+        + "    \"type\": \"object\",\n"
+        + "    \"properties\": {\n"
+        + "      \"decision\": {\n"
+        + "        \"type\": \"string\",\n"
+        + "        \"enum\": [\"eligible\", \"not_eligible\", \"not_specified\"]\n");
   }
 
   @Test
@@ -44,8 +50,7 @@ class RotationDeskTest {
     String anthropic = Sources.ROTATION_OPENAI_SCHEMA.replace(
         "\"items\":{\"type\":\"string\"}", "\"items\":{\"type\":\"string\",\"minLength\":1}");
     assertThat(anthropic).isNotEqualTo(Sources.ROTATION_OPENAI_SCHEMA);
-    assertThat(code).contains("private static final String DECIDE_ROTATION_ANTHROPIC_SCHEMA = "
-        + javaLiteral(anthropic) + ";");
+    assertThat(Sources.constant(code, "DECIDE_ROTATION_ANTHROPIC_SCHEMA")).isEqualTo(anthropic);
   }
 
   @Test
@@ -59,7 +64,7 @@ class RotationDeskTest {
         .contains(".declaredBy(\"com.example.RotationDesk#decideRotation\")")
         .contains(".promptVersion(\"rotation_decision@2\")")
         .contains(".model(\"gpt-4o-mini\")")
-        .contains(".timeout(Duration.ofMillis(20000L))")
+        .contains(".timeout(Duration.ofSeconds(20))")
         .contains(".maxRetries(2)")
         .doesNotContain(".repairs(")
         .contains(".schema(new OutputSchema(\"decide_rotation\", DECIDE_ROTATION_OPENAI_SCHEMA, "
@@ -71,12 +76,12 @@ class RotationDeskTest {
     String code = generated(compileDesk(), "com.example.RotationDesk_LlmTask");
     assertThat(code)
         .contains("public RotationDecision decideRotation(String question, String policy, String traceId) {")
-        .contains("Invocation<RotationDecision> call = Invocation.<RotationDecision>of(\n"
-            + "        \"Answer only from the policy below.\\n\" + PromptText.of(\"policy\", policy),\n"
-            + "        PromptText.of(\"question\", question))\n"
+        .contains("Invocation<RotationDecision> invocation = Invocation.<RotationDecision>user("
+            + "PromptText.of(\"question\", question))\n"
+            + "        .system(\"Answer only from the policy below.\\n\" + PromptText.of(\"policy\", policy))\n"
             + "        .traceId(traceId)\n"
             + "        .check(\"windowMatchesPolicy\", value -> windowMatchesPolicy(value, policy));\n"
-            + "    return DECIDE_ROTATION.call(this.runtime, call);")
+            + "    return DECIDE_ROTATION.call(this.runtime, invocation);")
         .contains("public RotationDesk_LlmTask(LlmRuntime runtime) {\n"
             + "    this.runtime = Objects.requireNonNull(runtime, \"runtime\");")
         // the default @Check method is inherited, not implemented

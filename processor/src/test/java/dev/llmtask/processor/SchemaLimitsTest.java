@@ -4,6 +4,7 @@ import static com.google.testing.compile.CompilationSubject.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.llmtask.processor.schema.SchemaLimits;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.testing.compile.Compilation;
 import com.google.testing.compile.Compiler;
@@ -249,5 +250,34 @@ class SchemaLimitsTest {
   void anEnumUsedInTwoPlacesCountsTwiceBecauseEnumsAreInlined() {
     String src = desk("Root", List.of(enumOf("E", 600, 0), record("Root", List.of("E e", "E f"))));
     fails(compile(src), src, "allows at most 1000 enum values in total, and this answer's schema has 1200");
+  }
+
+  // per-interface dialects
+
+  @Test
+  void anAnthropicOnlyInterfaceIsNotHeldToTheOpenAiLimits() throws Exception {
+    String src = chain(SchemaLimits.MAX_NESTING + 1).replace("@LlmTask(promptVersion = \"big@1\")",
+        "@LlmTask(promptVersion = \"big@1\", dialects = LlmTask.Dialect.ANTHROPIC)");
+    Compilation c = compile(src);
+    assertThat(c).succeededWithoutWarnings();
+    assertThat(depth(JSON.readTree(Sources.staticString(c, "com.example.Big_LlmTask", "EXTRACT_ANTHROPIC_SCHEMA"))))
+        .isEqualTo(SchemaLimits.MAX_NESTING + 1);
+  }
+
+  @Test
+  void anInterfaceNamingOpenAiAmongItsDialectsIsHeldToItsLimits() {
+    String src = chain(SchemaLimits.MAX_NESTING + 1).replace("@LlmTask(promptVersion = \"big@1\")",
+        "@LlmTask(promptVersion = \"big@1\", dialects = {LlmTask.Dialect.ANTHROPIC, LlmTask.Dialect.OPENAI})");
+    fails(compile(src), src, DIALECT + " allows at most " + SchemaLimits.MAX_NESTING + " levels of nested objects");
+  }
+
+  @Test
+  void dialectsOnAMethodIsAnErrorOnTheAttribute() {
+    String src = desk("String", List.of()).replace("  @UserPrompt(\"{{text}}\")",
+        "  @LlmTask(dialects = LlmTask.Dialect.OPENAI)\n  @UserPrompt(\"{{text}}\")");
+    Compilation c = compile(src);
+    assertThat(c).hadErrorContaining("dialects goes on the interface's @LlmTask, not on a method: every task of an "
+        + "interface is sent in the same dialects; move it to @LlmTask on Big").inFile(c.sourceFiles().get(0))
+        .onLine(Sources.line(src, "@LlmTask(dialects"));
   }
 }

@@ -301,7 +301,7 @@ class SchemaTest {
         + "'delta':{'type':'integer','maximum':0},"
         + "'loss':{'type':'number','exclusiveMaximum':0},"
         + "'picks':{'type':'array','items':{'type':'string'},'minItems':1,'maxItems':3},"
-        + "'lineId':{'type':'string','pattern':'^P-\\\\d+$'},"
+        + "'lineId':{'type':'string','pattern':'^(?:^P-\\\\d+$)$'},"
         + "'contact':{'type':'string','format':'email'},"
         + "'title':{'type':'string','description':'Short title'},"
         + "'n':{'type':'integer','minimum':0},"

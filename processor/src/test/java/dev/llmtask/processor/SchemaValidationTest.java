@@ -145,4 +145,33 @@ class SchemaValidationTest {
         .containsExactly("minLength");
     assertThat(errors(ticketSchema(Dialect.OPENAI), shortName)).isEmpty();
   }
+
+  private static final String ORDERS = """
+      package com.example;
+
+      import dev.llmtask.LlmTask;
+      import dev.llmtask.UserPrompt;
+      import jakarta.validation.constraints.Pattern;
+
+      @LlmTask(promptVersion = "order_ref@1")
+      public interface OrderDesk {
+        record OrderRef(@Pattern(regexp = "A-\\\\d+") String id) {}
+
+        @UserPrompt("{{text}}")
+        OrderRef orderRef(String text);
+      }
+      """;
+
+  /** Bean Validation matches {@code @Pattern} against the whole string, so the schema must too. */
+  @ParameterizedTest
+  @EnumSource(Dialect.class)
+  void aPatternMatchesTheWholeStringLikeBeanValidation(Dialect dialect) {
+    Compilation orders = Sources.compile(Sources.source("com.example.OrderDesk", ORDERS));
+    assertThat(orders).succeededWithoutWarnings();
+    Schema schema = REGISTRY.getSchema(Sources.staticString(orders, "com.example.OrderDesk_LlmTask",
+        "ORDER_REF_" + dialect + "_SCHEMA"), InputFormat.JSON);
+    assertThat(errors(schema, "{'id':'A-12'}")).isEmpty();
+    assertThat(errors(schema, "{'id':'xA-1y'}")).extracting(Error::getKeyword).containsExactly("pattern");
+    assertThat(errors(schema, "{'id':'A-1y'}")).extracting(Error::getKeyword).containsExactly("pattern");
+  }
 }

@@ -136,10 +136,22 @@ final class Sources {
     }
   }
 
-  /** The value of the private static String field {@code field} of the compiled generated class. */
+  /**
+   * The value of the private static String field {@code field} of the compiled generated class; for
+   * {@code <TASK>_OPENAI_SCHEMA} or {@code <TASK>_ANTHROPIC_SCHEMA}, that schema of the task spec
+   * {@code <TASK>} as the runtime sends it.
+   */
   static String staticString(Compilation compilation, String className, String field) {
+    java.util.regex.Matcher dialect = java.util.regex.Pattern.compile("(\\w+)_(OPENAI|ANTHROPIC)_SCHEMA").matcher(field);
     try {
-      Field f = new CompiledClasses(compilation).loadClass(className).getDeclaredField(field);
+      Class<?> generated = new CompiledClasses(compilation).loadClass(className);
+      if (dialect.matches()) {
+        Field f = generated.getDeclaredField(dialect.group(1));
+        f.setAccessible(true);
+        dev.llmtask.codegen.OutputSchema schema = ((dev.llmtask.codegen.TaskSpec<?>) f.get(null)).schema();
+        return dialect.group(2).equals("OPENAI") ? schema.openAi() : schema.anthropic();
+      }
+      Field f = generated.getDeclaredField(field);
       f.setAccessible(true);
       return (String) f.get(null);
     } catch (ReflectiveOperationException e) {
@@ -158,18 +170,42 @@ final class Sources {
   }
 
   /**
-   * The value of the string constant {@code name} in generated code, unescaped: one literal, or the
-   * pieces of {@code String.join("", …)} that the writer uses for very long text.
+   * A schema of generated code, compact as the runtime sends it: {@code <TASK>_OPENAI_SCHEMA} or
+   * {@code <TASK>_ANTHROPIC_SCHEMA} names the dialect's schema of the task spec {@code <TASK>}, wherever the
+   * writer put it (one constant per distinct schema text). Any other name is a string constant read as is.
    */
   static String constant(String code, String name) {
+    java.util.regex.Matcher dialect = java.util.regex.Pattern.compile("(\\w+)_(OPENAI|ANTHROPIC)_SCHEMA").matcher(name);
+    if (dialect.matches()) {
+      java.util.regex.Matcher spec = java.util.regex.Pattern.compile(" " + dialect.group(1)
+          + " = TaskSpec\\.builder\\(.*?\\.schema\\(new OutputSchema\\(\"[^\"]*\", (\\w+), (\\w+)\\)\\)",
+          java.util.regex.Pattern.DOTALL).matcher(code);
+      if (!spec.find()) {
+        throw new AssertionError("no task spec " + dialect.group(1) + " in:\n" + code);
+      }
+      String field = dialect.group(2).equals("OPENAI") ? spec.group(1) : spec.group(2);
+      String text = literal(code, field);
+      return new dev.llmtask.codegen.OutputSchema("x", text, text).openAi();
+    }
+    return literal(code, name);
+  }
+
+  /** The value of the string constant {@code name}: a text block, one literal, or {@code String.join("", …)} pieces. */
+  private static String literal(String code, String name) {
     String marker = " " + name + " = ";
     int at = code.indexOf(marker);
     if (at < 0) {
       throw new AssertionError("no constant " + name + " in:\n" + code);
     }
+    int from = at + marker.length();
+    if (code.startsWith("\"\"\"\n", from)) {
+      int end = code.indexOf("\"\"\";", from + 4);
+      String block = code.substring(from, end + 3);
+      return unescape(block.substring(4, block.length() - 3).stripIndent().replaceAll("(?m)^\\s+", ""));
+    }
     StringBuilder out = new StringBuilder();
     boolean inLiteral = false;
-    for (int i = at + marker.length(); ; i++) {
+    for (int i = from; ; i++) {
       char c = code.charAt(i);
       if (!inLiteral) {
         if (c == ';') {
@@ -189,5 +225,20 @@ final class Sources {
         out.append(c);
       }
     }
+  }
+
+  /** Text block escapes: {@code \\}, {@code \"} and {@code \s}. */
+  private static String unescape(String text) {
+    StringBuilder out = new StringBuilder(text.length());
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == '\\' && i + 1 < text.length()) {
+        char n = text.charAt(++i);
+        out.append(n == 's' ? ' ' : n == 'n' ? '\n' : n);
+      } else {
+        out.append(c);
+      }
+    }
+    return out.toString();
   }
 }

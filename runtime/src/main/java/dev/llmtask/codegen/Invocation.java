@@ -12,7 +12,7 @@ import java.util.Objects;
  * used by one call.
  */
 public final class Invocation<T> {
-  private final String systemPrompt;
+  private String systemPrompt;
   private final String userPrompt;
   private String traceId;
   private String idempotencyKey;
@@ -27,6 +27,17 @@ public final class Invocation<T> {
   /** A call with an optional system prompt ({@code null} when the task has none) and a user prompt. */
   public static <T> Invocation<T> of(String systemPrompt, String userPrompt) {
     return new Invocation<>(systemPrompt, userPrompt);
+  }
+
+  /** A call with this user prompt and, unless {@link #system} is given, no system prompt. */
+  public static <T> Invocation<T> user(String userPrompt) {
+    return new Invocation<>(null, userPrompt);
+  }
+
+  /** Sets the system prompt. */
+  public Invocation<T> system(String systemPrompt) {
+    this.systemPrompt = Objects.requireNonNull(systemPrompt, "systemPrompt");
+    return this;
   }
 
   public Invocation<T> traceId(String traceId) {

@@ -6,12 +6,13 @@ import dev.llmtask.processor.model.CheckMethodModel;
 import dev.llmtask.processor.model.Durations;
 import dev.llmtask.processor.model.ModelReader;
 import dev.llmtask.processor.model.Names;
-import dev.llmtask.processor.model.OutputTypeReader;
 import dev.llmtask.processor.model.ParameterModel;
 import dev.llmtask.processor.model.PromptModel;
 import dev.llmtask.processor.model.TaskInterfaceModel;
 import dev.llmtask.processor.model.TaskMethodModel;
+import dev.llmtask.processor.model.TypeText;
 import dev.llmtask.processor.schema.SchemaLimits;
+import dev.llmtask.processor.schema.TaskSchemas;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -46,29 +47,37 @@ public final class TaskChecker {
   private final Types types;
   private final Annotations annotations;
   private final Diagnostics diagnostics;
+  private final PromptValues promptValues;
   /** Inherited attribute values already reported, so an interface-level mistake is reported once. */
   private final Set<Object> reportedValues = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
   /** Task names of every interface checked so far in this compilation, with the method that declared each. */
   private final Map<String, String> compilationTaskNames = new HashMap<>();
+  /** The schemas of the interface being checked, by task method name, built once for the limits and the writer. */
+  private Map<String, TaskSchemas> schemas;
+  /** The dialects the interface being checked targets. */
+  private Set<String> dialects;
 
   public TaskChecker(ProcessingEnvironment env, Diagnostics diagnostics) {
     this.elements = env.getElementUtils();
     this.types = env.getTypeUtils();
     this.annotations = new Annotations(elements);
     this.diagnostics = diagnostics;
+    this.promptValues = new PromptValues(types, elements);
   }
 
   /** Checks {@code model}; returns the bound interface when it has no errors, otherwise null. */
   public CheckedInterface check(TaskInterfaceModel model) {
     int before = diagnostics.errorCount();
     reportedValues.clear();
+    schemas = new HashMap<>();
+    dialects = model.dialects();
     checkInterface(model);
     checkNamesAndOverloads(model);
     for (TaskMethodModel task : model.tasks()) {
       checkTask(task);
     }
     Map<String, List<CheckMethodModel>> bindings = checkChecks(model);
-    return diagnostics.errorCount() == before ? new CheckedInterface(model, bindings) : null;
+    return diagnostics.errorCount() == before ? new CheckedInterface(model, bindings, schemas) : null;
   }
 
   private void checkInterface(TaskInterfaceModel model) {
@@ -100,6 +109,13 @@ public final class TaskChecker {
       }
     }
     for (ExecutableElement m : own) {
+      annotations.find(m, Names.LLM_TASK).ifPresent(a -> {
+        javax.lang.model.element.AnnotationValue v = annotations.explicitValue(a, "dialects");
+        if (v != null) {
+          diagnostics.error("dialects goes on the interface's @LlmTask, not on a method: every task of an interface "
+              + "is sent in the same dialects; move it to @LlmTask on " + name, m, a, v);
+        }
+      });
       if (!m.getModifiers().contains(Modifier.ABSTRACT)) {
         annotations.find(m, Names.LLM_TASK).ifPresent(a -> diagnostics.error("@LlmTask on " + describeKind(m)
             + " method '" + m.getSimpleName() + "': task methods are abstract; remove the body to make it a task, "
@@ -192,8 +208,12 @@ public final class TaskChecker {
       diagnostics.error(problem, m);
     }
     if (t.output() != null && t.typeProblems().isEmpty()) {
-      for (String problem : SchemaLimits.problems(t.output())) {
-        diagnostics.error(problem, m);
+      TaskSchemas built = TaskSchemas.of(t.output());
+      schemas.put(t.methodName(), built);
+      if (dialects.contains("OPENAI")) { // the Anthropic input_schema has no published limits
+        for (String problem : SchemaLimits.problems(built)) {
+          diagnostics.error(problem, m);
+        }
       }
     }
 
@@ -219,6 +239,12 @@ public final class TaskChecker {
               + "' and '" + p.name() + "'); keep one", p.element());
         }
         options = options == null ? p : options;
+      }
+    }
+
+    for (ParameterModel p : t.parameters()) {
+      if (p.plain()) {
+        promptValues.check(p.type()).ifPresent(u -> diagnostics.error(unrenderable(p, u), p.element()));
       }
     }
 
@@ -255,6 +281,13 @@ public final class TaskChecker {
     }
   }
 
+  private static String unrenderable(ParameterModel p, PromptValues.Unrenderable u) {
+    String what = (u.path() == null ? u.type() : TypeText.describe(p.type()) + ", whose component " + u.path()
+        + " is " + u.type()) + ",";
+    return "parameter '" + p.name() + "' is " + what + " which cannot be rendered into a prompt; " + u.advice()
+        + (u.advice().equals(PromptValues.SUPPORTED) ? "" : " (" + PromptValues.SUPPORTED + ")");
+  }
+
   private void checkCount(Attr<Integer> attr, String name) {
     if (attr.present() && attr.value() < 0 && reportedValues.add(attr.annotationValue())) {
       diagnostics.error(name + " = " + attr.value() + " is not allowed; write 0 or more (or leave it out to "
@@ -266,7 +299,7 @@ public final class TaskChecker {
       String method) {
     if (!p.string()) {
       diagnostics.error(annotation + " parameter '" + p.name() + "' must be a String, not "
-          + OutputTypeReader.describe(p.type()) + "; declare it as " + annotation + " String " + p.name(),
+          + TypeText.describe(p.type()) + "; declare it as " + annotation + " String " + p.name(),
           p.element(), mirror);
     }
     if (earlier != null) {
@@ -279,11 +312,12 @@ public final class TaskChecker {
     String where = "@" + Annotations.simpleName(prompt.mirror());
     List<String> plain = t.parameters().stream().filter(ParameterModel::plain).map(ParameterModel::name).toList();
     for (String name : prompt.template().placeholders()) {
-      ParameterModel param = t.parameters().stream().filter(p -> p.name().equals(name)).findFirst().orElse(null);
+      String[] path = name.split("\\.", -1);
+      ParameterModel param = t.parameters().stream().filter(p -> p.name().equals(path[0])).findFirst().orElse(null);
       if (param == null) {
         diagnostics.error("placeholder {{" + name + "}} in " + where + " names no parameter of '" + t.methodName()
             + "'; the parameters you can use are: " + (plain.isEmpty() ? "(none)" : String.join(", ", plain))
-            + ". Fix the name or add a parameter '" + (name.isEmpty() ? "x" : name) + "'",
+            + ". Fix the name or add a parameter '" + (path[0].isEmpty() ? "x" : path[0]) + "'",
             t.element(), prompt.mirror());
       } else if (!param.plain()) {
         String kind = param.traceId() != null ? "@TraceId" : param.idempotencyKey() != null ? "@IdempotencyKey"
@@ -292,8 +326,35 @@ public final class TaskChecker {
             + " parameter; prompts can only use plain parameters: add a separate parameter for the text",
             t.element(), prompt.mirror());
       } else {
-        used.add(name);
+        used.add(param.name());
+        checkPath(t, prompt, where, name, path, param.type());
       }
+    }
+  }
+
+  /** Checks that each step after the parameter of {@code {{a.b.c}}} names a component of the record before it. */
+  private void checkPath(TaskMethodModel t, PromptModel prompt, String where, String name, String[] path,
+      TypeMirror type) {
+    TypeMirror current = type;
+    for (int i = 1; i < path.length; i++) {
+      String before = String.join(".", java.util.Arrays.copyOfRange(path, 0, i));
+      javax.lang.model.element.TypeElement record = PromptValues.record(current);
+      if (record == null) {
+        diagnostics.error("placeholder {{" + name + "}} in " + where + " reads '" + path[i] + "' of " + before
+            + ", which is " + TypeText.describe(current) + ", not a record; a path steps through record components "
+            + "only: write {{" + before + "}}", t.element(), prompt.mirror());
+        return;
+      }
+      javax.lang.model.element.RecordComponentElement component = PromptValues.component(record, path[i]);
+      if (component == null) {
+        String components = record.getRecordComponents().stream().map(rc -> rc.getSimpleName().toString())
+            .collect(Collectors.joining(", "));
+        diagnostics.error("placeholder {{" + name + "}} in " + where + " names no component of " + before
+            + " (record " + record.getSimpleName() + "); the components of " + record.getSimpleName() + " are: "
+            + (components.isEmpty() ? "(none)" : components), t.element(), prompt.mirror());
+        return;
+      }
+      current = component.asType();
     }
   }
 
@@ -312,11 +373,11 @@ public final class TaskChecker {
       if (!isListOfString(m.getReturnType())) {
         ok = false;
         diagnostics.error("@Check method '" + name + "' must return List<String> (the violations, empty when the "
-            + "answer passes), not " + OutputTypeReader.describe(m.getReturnType()), m);
+            + "answer passes), not " + TypeText.describe(m.getReturnType()), m);
       }
       List<? extends VariableElement> params = m.getParameters();
       List<String> resultTypes = model.tasks().stream().filter(t -> t.output() != null)
-          .map(t -> OutputTypeReader.describe(t.output().resultType())).distinct().toList();
+          .map(t -> TypeText.describe(t.output().resultType())).distinct().toList();
       if (params.isEmpty()) {
         diagnostics.error("@Check method '" + name + "' must take the task's result as its first parameter, e.g. "
             + name + "(" + (resultTypes.isEmpty() ? "YourResult" : resultTypes.get(0)) + " value)", m);
@@ -327,7 +388,7 @@ public final class TaskChecker {
           .filter(t -> t.output() != null && types.isSameType(t.output().resultType(), first)).toList();
       if (targets.isEmpty()) {
         if (model.tasks().stream().allMatch(t -> t.output() != null)) {
-          diagnostics.error("@Check method '" + name + "' takes " + OutputTypeReader.describe(params.get(0).asType())
+          diagnostics.error("@Check method '" + name + "' takes " + TypeText.describe(params.get(0).asType())
               + " first, which no task method of this interface returns; the first parameter must be a task's "
               + "result type: " + (resultTypes.isEmpty() ? "(no task methods)" : String.join(", ", resultTypes)),
               params.get(0));
@@ -341,8 +402,8 @@ public final class TaskChecker {
           if (match == null || !types.isSameType(match.type(), p.asType())) {
             ok = false;
             String available = t.parameters().stream()
-                .map(tp -> OutputTypeReader.describe(tp.type()) + " " + tp.name()).collect(Collectors.joining(", "));
-            diagnostics.error("@Check parameter '" + pname + "' (" + OutputTypeReader.describe(p.asType())
+                .map(tp -> TypeText.describe(tp.type()) + " " + tp.name()).collect(Collectors.joining(", "));
+            diagnostics.error("@Check parameter '" + pname + "' (" + TypeText.describe(p.asType())
                 + ") matches no parameter of task method '" + t.methodName() + "'; a @Check parameter after the "
                 + "first must have the name and type of a task parameter: " + (available.isEmpty() ? "(none)" : available),
                 p);

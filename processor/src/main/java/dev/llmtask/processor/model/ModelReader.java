@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import javax.annotation.processing.Filer;
 import javax.annotation.processing.ProcessingEnvironment;
 import javax.lang.model.element.AnnotationMirror;
@@ -65,7 +66,23 @@ public final class ModelReader {
       }
     }
     String pkg = elements.getPackageOf(iface).getQualifiedName().toString();
-    return new TaskInterfaceModel(iface, pkg, generatedSimpleName(iface), List.copyOf(tasks), List.copyOf(checks));
+    return new TaskInterfaceModel(iface, pkg, generatedSimpleName(iface), List.copyOf(tasks), List.copyOf(checks),
+        dialects(ifaceTask));
+  }
+
+  /** The dialect names of the interface's {@code dialects} attribute, or all when it names none. */
+  private Set<String> dialects(Optional<AnnotationMirror> ifaceTask) {
+    AnnotationValue v = ifaceTask.map(m -> annotations.explicitValue(m, "dialects")).orElse(null);
+    if (v == null || !(v.getValue() instanceof List<?> values) || values.isEmpty()) {
+      return TaskInterfaceModel.ALL_DIALECTS;
+    }
+    Set<String> names = new java.util.LinkedHashSet<>();
+    for (Object value : values) {
+      if (((AnnotationValue) value).getValue() instanceof VariableElement constant) {
+        names.add(constant.getSimpleName().toString());
+      }
+    }
+    return Set.copyOf(names);
   }
 
   /** {@code Outer.Desk} → {@code Outer_Desk_LlmTask}. */

@@ -10,7 +10,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
@@ -108,9 +107,10 @@ public final class OutputTypeReader {
   }
 
   private Result rootProblem(TypeMirror t) {
-    return new Result(null, describe(t) + ", which is not a supported task result; return a record, an enum, String, "
-        + "a number, a boolean or a List<…> of those, optionally inside LlmResult<…> and/or CompletableFuture<…>, "
-        + "or inside LlmStream<…>",
+    String advice = TypeText.isOwnClass(t) ? TypeText.recordAdvice(t) + ", or return " : "return ";
+    return new Result(null, TypeText.describe(t) + ", which is not a supported task result; " + advice
+        + "a record, an enum, String, a number, a boolean or a List<…> of those, optionally inside LlmResult<…> "
+        + "and/or CompletableFuture<…>, or inside LlmStream<…>",
         List.of(), false);
   }
 
@@ -219,8 +219,8 @@ public final class OutputTypeReader {
       TypeMirror arg = args.get(0);
       if (arg.getKind() == TypeKind.WILDCARD) {
         WildcardType w = (WildcardType) arg;
-        problems.add(path + ": the wildcard " + describe(type) + " is not supported; name the element type, "
-            + "e.g. " + element.getSimpleName() + "<" + (w.getExtendsBound() != null ? describe(w.getExtendsBound()) : "String")
+        problems.add(path + ": the wildcard " + TypeText.describe(type) + " is not supported; name the element type, "
+            + "e.g. " + element.getSimpleName() + "<" + (w.getExtendsBound() != null ? TypeText.describe(w.getExtendsBound()) : "String")
             + ">");
         return Slot.of(new ValueType.Scalar(ValueType.ScalarKind.STRING));
       }
@@ -239,7 +239,7 @@ public final class OutputTypeReader {
     }
     if (element.getKind() == ElementKind.RECORD) {
       if (!type.getTypeArguments().isEmpty()) {
-        problems.add(path + ": the generic record " + describe(type) + " is not supported; "
+        problems.add(path + ": the generic record " + TypeText.describe(type) + " is not supported; "
             + "declare a record without type parameters");
         return Slot.of(new ValueType.Scalar(ValueType.ScalarKind.STRING));
       }
@@ -249,16 +249,18 @@ public final class OutputTypeReader {
   }
 
   private Slot unsupported(TypeMirror type, String path) {
-    String what = describe(type);
+    String what = TypeText.describe(type);
     String hint = SUPPORTED;
     if (type.getKind() == TypeKind.ARRAY) {
-      hint = "use List<" + describe(((ArrayType) type).getComponentType()) + "> instead of an array";
+      hint = TypeText.arrayAdvice((ArrayType) type);
     } else if (type.getKind() == TypeKind.TYPEVAR) {
       what = "the type variable " + what;
     } else if (type.getKind() == TypeKind.DECLARED) {
       TypeElement e = (TypeElement) ((DeclaredType) type).asElement();
       if (e.getQualifiedName().contentEquals("java.util.Map")) {
         hint = "use a List<…> of records with key and value components instead of a Map";
+      } else if (TypeText.isOwnClass(type)) {
+        hint = TypeText.recordAdvice(type);
       }
     }
     problems.add(path + ": " + what + " is not supported; " + hint);
@@ -470,40 +472,6 @@ public final class OutputTypeReader {
       out.add(ref.qualifiedName());
     } else if (slot.type() instanceof ValueType.Array array) {
       collectRefs(array.items(), out);
-    }
-  }
-
-  /** Short readable type text for messages: {@code Map<String,Object>}, {@code Object}, {@code String[]}. */
-  public static String describe(TypeMirror t) {
-    switch (t.getKind()) {
-      case DECLARED: {
-        DeclaredType d = (DeclaredType) t;
-        String simple = d.asElement().getSimpleName().toString();
-        if (d.getTypeArguments().isEmpty()) {
-          return simple;
-        }
-        return simple + d.getTypeArguments().stream().map(OutputTypeReader::describe)
-            .collect(Collectors.joining(",", "<", ">"));
-      }
-      case ARRAY:
-        return describe(((ArrayType) t).getComponentType()) + "[]";
-      case WILDCARD: {
-        WildcardType w = (WildcardType) t;
-        if (w.getExtendsBound() != null) {
-          return "? extends " + describe(w.getExtendsBound());
-        }
-        if (w.getSuperBound() != null) {
-          return "? super " + describe(w.getSuperBound());
-        }
-        return "?";
-      }
-      default: {
-        String s = t.toString();
-        // strip type annotations and packages from whatever javac prints
-        s = s.replaceAll("@\\S+\\s+", "");
-        int dot = s.lastIndexOf('.');
-        return dot >= 0 && !s.contains("<") ? s.substring(dot + 1) : s;
-      }
     }
   }
 }

@@ -5,8 +5,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A tiny deterministic JSON writer: maps keep their insertion order, output is compact and on one
- * line. Values are {@link Map}, {@link List}, {@link String}, {@link Number}, {@link Boolean} or null.
+ * A tiny deterministic JSON writer: maps keep their insertion order; output is compact and on one line
+ * ({@link #write}) or indented by two spaces for generated sources ({@link #writePretty}, objects one
+ * property per line, lists of plain values on one line). Both give the same JSON value. Values are {@link Map}, {@link List}, {@link String}, {@link Number}, {@link Boolean} or null.
  */
 public final class Json {
   private Json() {}
@@ -15,6 +16,49 @@ public final class Json {
     StringBuilder out = new StringBuilder(256);
     write(value, out);
     return out.toString();
+  }
+
+  /** {@code value} indented for reading: the same JSON as {@link #write} with whitespace added. */
+  public static String writePretty(Object value) {
+    StringBuilder out = new StringBuilder(512);
+    pretty(value, out, "");
+    return out.toString();
+  }
+
+  private static void pretty(Object value, StringBuilder out, String indent) {
+    if (value instanceof Map<?, ?> map && !map.isEmpty()) {
+      out.append("{\n");
+      String inner = indent + "  ";
+      int i = 0;
+      for (Map.Entry<?, ?> e : map.entrySet()) {
+        out.append(inner);
+        string(e.getKey().toString(), out);
+        out.append(": ");
+        pretty(e.getValue(), out, inner);
+        out.append(++i < map.size() ? ",\n" : "\n");
+      }
+      out.append(indent).append('}');
+    } else if (value instanceof List<?> list && list.stream().anyMatch(v -> v instanceof Map || v instanceof List)) {
+      out.append("[\n");
+      String inner = indent + "  ";
+      for (int i = 0; i < list.size(); i++) {
+        out.append(inner);
+        pretty(list.get(i), out, inner);
+        out.append(i + 1 < list.size() ? ",\n" : "\n");
+      }
+      out.append(indent).append(']');
+    } else if (value instanceof List<?> list) {
+      out.append('[');
+      for (int i = 0; i < list.size(); i++) {
+        if (i > 0) {
+          out.append(", ");
+        }
+        write(list.get(i), out);
+      }
+      out.append(']');
+    } else {
+      write(value, out);
+    }
   }
 
   private static void write(Object value, StringBuilder out) {

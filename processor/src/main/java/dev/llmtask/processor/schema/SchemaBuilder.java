@@ -168,11 +168,19 @@ public final class SchemaBuilder {
           putIfSet(s, "minLength", c.minLength());
           putIfSet(s, "maxLength", c.maxLength());
         }
-        putIfSet(s, "pattern", c.pattern());
+        putIfSet(s, "pattern", c.pattern() == null ? null : anchored(c.pattern()));
         putIfSet(s, "format", c.format());
       }
       default -> { }
     }
+  }
+
+  /**
+   * {@code ^(?:regexp)$}: Bean Validation's {@code @Pattern} matches the whole string, while a JSON Schema
+   * {@code pattern} matches anywhere in it unless anchored.
+   */
+  static String anchored(String regexp) {
+    return "^(?:" + regexp + ")$";
   }
 
   private static void putIfSet(Map<String, Object> s, String key, Object value) {

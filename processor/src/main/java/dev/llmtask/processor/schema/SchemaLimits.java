@@ -42,11 +42,12 @@ public final class SchemaLimits {
     this.rootPath = rootPath;
   }
 
-  /** Every limit the OpenAI schema of {@code output} exceeds, each as a message with its path; empty when none. */
-  public static List<String> problems(OutputModel output) {
+  /** Every limit the OpenAI schema of {@code schemas} exceeds, each as a message with its path; empty when none. */
+  public static List<String> problems(TaskSchemas schemas) {
+    OutputModel output = schemas.output();
     String rootPath = output.kind() == OutputModel.Kind.RECORD
         ? output.records().get(((ValueType.Ref) output.root().type()).qualifiedName()).simpleName() : "";
-    SchemaLimits limits = new SchemaLimits(SchemaBuilder.tree(output, Dialect.OPENAI), rootPath);
+    SchemaLimits limits = new SchemaLimits(schemas.openAiTree(), rootPath);
     limits.count(limits.root, rootPath);
     limits.nesting(limits.root, rootPath, 0, new ArrayDeque<>());
     limits.totals();
