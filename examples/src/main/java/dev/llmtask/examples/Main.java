@@ -63,6 +63,8 @@ public final class Main {
     String key = env.get("LLM_API_KEY");
     List<CallRecord> telemetry = new CopyOnWriteArrayList<>();
     boolean simulated = key == null || key.isBlank();
+    out.println();
+    out.println("=== llmtask examples ===");
     LlmSimulator simulator = simulated ? LlmSimulator.start() : null;
     try {
       OpenAiProvider.Builder provider = OpenAiProvider.builder();

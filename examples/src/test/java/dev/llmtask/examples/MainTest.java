@@ -18,6 +18,8 @@ class MainTest {
 
     assertThat(ok).isEqualTo(3);
     assertThat(out).contains("embedded simulator");
+    // set apart from the build's own output by a heading first
+    assertThat(out.lines().filter(l -> !l.isBlank()).findFirst()).contains("=== llmtask examples ===");
     // the 90-day answer was rejected by the business check and re-asked
     assertThat(out).contains("RotationDecision[decision=ELIGIBLE, rotationWindowDays=30, sourceLineIds=[P-7]]");
     assertThat(out).contains("trace_id=trace_acct_10234_01 task=decide_rotation provider=openai model=gpt-4o-mini"
