@@ -115,7 +115,7 @@ class PromptParametersTest {
   void theDocumentedExampleRendersAsTheDocShows() throws Exception {
     String doc = java.nio.file.Files.readString(java.nio.file.Path.of("..", "docs", "declaring-tasks.md"));
     java.util.regex.Matcher example = java.util.regex.Pattern.compile(
-        "```java\n(@LlmTask\\(promptVersion = \"reply@1\"\\)\npublic interface TicketReplies.*?)```\n"
+        "```java\n(?:import [^\n]*\n)*\n?(@LlmTask\\(promptVersion = \"reply@1\"\\)\npublic interface TicketReplies.*?)```\n"
             + ".*?the system prompt is `([^`]*)` and the user prompt is:\n\n```text\n(.*?)\n```",
         java.util.regex.Pattern.DOTALL).matcher(doc);
     assertThat(example.find()).as("the TicketReplies example in docs/declaring-tasks.md").isTrue();

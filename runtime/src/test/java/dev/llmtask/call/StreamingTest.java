@@ -146,6 +146,24 @@ class StreamingTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("providers")
+  void aTextTaskScriptedWithAJsonStringLiteralStreamsItsContentNotItsQuotes(String name,
+      Function<LlmSimulator, LlmProvider> provider) throws Exception {
+    String literal = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(DRAFT);
+    sim.enqueue(SimulatedReply.json(literal).withChunkSize(5));
+    List<String> deltas = new java.util.concurrent.CopyOnWriteArrayList<>();
+    LlmStream<String> stream = DRAFT_REPLY.stream(runtime(provider), Invocation.of("Draft a reply.", "Ticket 7"));
+    stream.onEvent(e -> {
+      if (e instanceof StreamEvent.Delta<String> d) {
+        deltas.add(d.text());
+      }
+    });
+    assertThat(stream.await()).isEqualTo(DRAFT);
+    assertThat(deltas).hasSizeGreaterThan(1);
+    assertThat(String.join("", deltas)).isEqualTo(DRAFT);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("providers")
   void aStreamCutMidwayFailsAsAProviderError(String name, Function<LlmSimulator, LlmProvider> provider) {
     sim.enqueue(SimulatedReply.cutStream(VALID, 3).withChunkSize(5));
     LlmStream<RotationDecision> stream = ROTATION.stream(runtime(provider), RotationFixture.invocation("t"));

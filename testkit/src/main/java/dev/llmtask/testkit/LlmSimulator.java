@@ -583,7 +583,8 @@ public final class LlmSimulator implements AutoCloseable {
 
   /**
    * A text task ({@code String}, {@code LlmStream<String>}) asks for {@code {"value": "…"}}: plain
-   * text scripted for it is wrapped so, as a model would answer. Anything else is sent verbatim.
+   * text (or a JSON string literal) scripted for it is wrapped so, as a model would answer. Anything
+   * else is sent verbatim.
    */
   static String wrapPlainText(JsonNode schema, String text) {
     if (schema == null || text == null || text.stripLeading().startsWith("{")
@@ -594,7 +595,23 @@ public final class LlmSimulator implements AutoCloseable {
     if (!"string".equals(only.getValue().path("type").asText())) {
       return text;
     }
-    return WireResponse.MAPPER.createObjectNode().put(only.getKey(), text).toString();
+    return WireResponse.MAPPER.createObjectNode().put(only.getKey(), jsonStringOrText(text)).toString();
+  }
+
+  /** A JSON string literal ({@code "\"Hi!\""}) scripted for a text task means its content, not its quotes. */
+  private static String jsonStringOrText(String text) {
+    String t = text.strip();
+    if (t.length() >= 2 && t.startsWith("\"") && t.endsWith("\"")) {
+      try {
+        JsonNode node = WireResponse.MAPPER.readTree(t);
+        if (node.isTextual()) {
+          return node.textValue();
+        }
+      } catch (com.fasterxml.jackson.core.JsonProcessingException notAJsonString) {
+        // plain text that happens to be quoted: sent as written
+      }
+    }
+    return text;
   }
 
   /**
