@@ -205,7 +205,11 @@ public final class LlmRuntime {
       return this;
     }
 
-    /** Output token cap per attempt (default 4096). */
+    /**
+     * Output token cap per model turn, for every task (default 4096), sent as OpenAI's {@code
+     * max_completion_tokens} and Anthropic's {@code max_tokens}. An answer that reaches it ends the
+     * call {@code INVALID_OUTPUT} ({@code truncated: …}) without a re-ask.
+     */
     public Builder maxOutputTokens(int maxOutputTokens) {
       if (maxOutputTokens < 1) {
         throw new IllegalArgumentException("maxOutputTokens must be at least 1, was " + maxOutputTokens);

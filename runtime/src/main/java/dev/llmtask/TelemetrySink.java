@@ -9,7 +9,10 @@ public interface TelemetrySink {
   /** Called once per finished call, on the thread that finished it. Keep it fast. */
   void accept(CallRecord record);
 
-  /** A sink writing {@link CallRecord#toLogLine()} at INFO to the SLF4J logger {@code dev.llmtask.calls}. */
+  /**
+   * A sink writing {@link CallRecord#toLogLine()} to the SLF4J logger {@code dev.llmtask.calls}: at
+   * INFO for a call that ended {@link CallStatus#OK}, at WARN for any other status.
+   */
   static TelemetrySink slf4j() {
     org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger("dev.llmtask.calls");
     return record -> {

@@ -38,6 +38,8 @@ public final class JdbcActionStore implements ActionStore {
   private static final Pattern TABLE_NAME = Pattern.compile("[a-z_][a-z0-9_]{0,47}");
   private static final String SCHEMA_RESOURCE = "postgresql.sql";
   private static final String COLUMNS = "owner, fingerprint, state, result, failure, fence, taken_over, checkpoint";
+  /** PostgreSQL's SQLState for "relation does not exist". */
+  private static final String UNDEFINED_TABLE = "42P01";
   /** A claim finds the row gone (released in between) at most this often before giving up. */
   private static final int CLAIM_ROUNDS = 5;
 
@@ -209,8 +211,17 @@ public final class JdbcActionStore implements ActionStore {
       // the SQLState and the cause say what failed; parameters (which carry results) stay out of the message
       throw new ActionStoreException(step, "The action store could not " + what + " in table " + table
           + " (SQLState " + e.getSQLState() + ")" + (step == ActionStoreException.Step.OUTCOME
-              ? "; the action ran but its outcome is not stored" : ""), e);
+              ? "; the action ran but its outcome is not stored" : "") + hint(e), e);
     }
+  }
+
+  /** What to do about a failure whose cause the SQLState names, or nothing. */
+  private static String hint(SQLException e) {
+    if (UNDEFINED_TABLE.equals(e.getSQLState())) {
+      return ": the table does not exist; create it once with JdbcActionStore.createTableIfMissing()"
+          + " or run the DDL from schemaSql() (resource dev/llmtask/action/" + SCHEMA_RESOURCE + ")";
+    }
+    return "";
   }
 
   @FunctionalInterface

@@ -208,6 +208,19 @@ class PostgresActionStoreTest extends ActionStoreContract {
   }
 
   @Test
+  void aMissingTableIsANamedErrorThatSaysWhichCallCreatesIt() {
+    IdempotentActions actions = IdempotentActions.using(JdbcActionStore.using(dataSource, table + "_never_created"));
+
+    assertThatThrownBy(() -> actions.once(ACTION, KEY, REQUEST, Job.class, createJob()))
+        .isInstanceOfSatisfying(ActionStoreException.class, e -> {
+          assertThat(e.failedStep()).isEqualTo(ActionStoreException.Step.CLAIM);
+          assertThat(e.getMessage()).contains("in table " + table + "_never_created (SQLState 42P01)")
+              .contains("the table does not exist").contains("JdbcActionStore.createTableIfMissing()");
+        });
+    assertThat(runs).hasValue(0);
+  }
+
+  @Test
   void deleteExpiredRemovesOnlyEntriesPastTheirRetention() throws SQLException {
     JdbcActionStore jdbc = (JdbcActionStore) store;
     IdempotentActions.builder(store).retention(Duration.ofMillis(100)).build()

@@ -341,6 +341,23 @@ class TaskCallOverLoopbackTest {
   }
 
   @Test
+  void theOutputTokenLimitIsSentEachTurnAndATruncatedAnswerNamesItAsThePoliciesDocSays() throws java.io.IOException {
+    sim.enqueue(SimulatedReply.truncated("{\"decision\":\"eli"));
+    LlmTaskException truncated = org.junit.jupiter.api.Assertions.assertThrows(LlmTaskException.class,
+        () -> SPEC.call(runtime().build(), RotationFixture.invocation("t")));
+    sim.enqueue(SimulatedReply.json(VALID));
+    SPEC.call(runtime().maxOutputTokens(256).build(), RotationFixture.invocation("t"));
+
+    assertThat(truncated.status()).isEqualTo(CallStatus.INVALID_OUTPUT);
+    assertThat(truncated.record().attempts()).as("no re-ask, no retry").isEqualTo(1);
+    assertThat(truncated.record().failureReason()).isEqualTo("truncated: the answer reached the output token limit (4096)");
+    assertThat(sim.requests()).extracting(r -> r.json().path("max_completion_tokens").asInt()).containsExactly(4096, 256);
+    String doc = java.nio.file.Files.readString(java.nio.file.Path.of("..", "docs", "policies.md")).replaceAll("\\s+", " ");
+    assertThat(doc).contains("`maxOutputTokens` output tokens: **4096** unless set with `LlmRuntime.builder().maxOutputTokens(n)`")
+        .contains("`" + truncated.record().failureReason() + "`");
+  }
+
+  @Test
   void withoutAPriceForTheModelTheCostIsUnknownNotZero() {
     sim.enqueue(SimulatedReply.json(VALID).withUsage(250, 80, 0));
     LlmRuntime rt = runtime().rateCard(RateCard.none()).build();

@@ -15,8 +15,9 @@ import java.util.concurrent.CountDownLatch;
  *
  * <p>{@code --port 0} (the default) picks a free port; {@code --seed N} (default 42) seeds the
  * generated answers; {@code --script FILE} queues the replies of a script file (format: {@link
- * LlmSimulator#loadScript}). Prints {@code llmtask simulator listening on http://127.0.0.1:PORT}
- * once ready. Bad arguments or a bad script print the problem and exit with status 2.
+ * LlmSimulator#loadScript}) and prints how many replies and random faults it queued, e.g. {@code
+ * llmtask simulator: 4 scripted replies and 1 random fault from replies.json}. Prints {@code
+ * llmtask simulator listening on http://127.0.0.1:PORT} once ready. Bad arguments or a bad script print the problem and exit with status 2.
  */
 public final class LlmSimulatorMain {
 
@@ -71,7 +72,9 @@ public final class LlmSimulatorMain {
     if (script != null) {
       try {
         int queued = simulator.loadScript(script);
-        System.out.println("llmtask simulator: " + queued + " scripted replies from " + script);
+        // the simulator is new, so what is pending is the script's replies; the rest are random faults
+        int replies = simulator.pendingReplies();
+        System.out.println("llmtask simulator: " + loadedSummary(replies, queued - replies) + " from " + script);
       } catch (IllegalArgumentException | UncheckedIOException e) {
         simulator.close();
         usage(e.getMessage());
@@ -92,6 +95,15 @@ public final class LlmSimulatorMain {
     System.out.println("  Anthropic base URL: " + simulator.anthropicBaseUrl());
     System.out.flush();
     stopped.await();
+  }
+
+  /** "4 scripted replies and 1 random fault": what the script queued, as a user wrote it. */
+  static String loadedSummary(int replies, int randomFaults) {
+    String summary = replies + (replies == 1 ? " scripted reply" : " scripted replies");
+    if (randomFaults > 0) {
+      summary += " and " + randomFaults + (randomFaults == 1 ? " random fault" : " random faults");
+    }
+    return summary;
   }
 
   private static void usage(String problem) {

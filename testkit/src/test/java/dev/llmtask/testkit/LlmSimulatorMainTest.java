@@ -59,6 +59,33 @@ class LlmSimulatorMainTest {
   }
 
   @Test
+  void theDocsStandaloneScriptPrintsTheCountTheDocShows() throws Exception {
+    String doc = Files.readString(Path.of("..", "docs", "testing.md"), StandardCharsets.UTF_8);
+    String standalone = doc.substring(doc.indexOf("## Standalone"));
+    String shownLine = standalone.lines().filter(l -> l.startsWith("# llmtask simulator: ")).findFirst().orElseThrow();
+    int json = standalone.indexOf("```json\n") + "```json\n".length();
+    Path script = dir.resolve("replies.json");
+    Files.writeString(script, standalone.substring(json, standalone.indexOf("```", json)));
+
+    Process process = start("--port", "0", "--script", script.toString());
+    try {
+      String loaded =
+          readLine(new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)));
+
+      assertThat(shownLine).isEqualTo("# llmtask simulator: 4 scripted replies and 1 random fault from replies.json");
+      assertThat(loaded).isEqualTo(shownLine.substring(2).replace("replies.json", script.toString()));
+    } finally {
+      stop(process);
+    }
+  }
+
+  @Test
+  void theLoadedLineCountsRepliesAndRandomFaultsApart() {
+    assertThat(LlmSimulatorMain.loadedSummary(1, 0)).isEqualTo("1 scripted reply");
+    assertThat(LlmSimulatorMain.loadedSummary(0, 2)).isEqualTo("0 scripted replies and 2 random faults");
+  }
+
+  @Test
   void aBadScriptIsNamedAndExitsWith2() throws Exception {
     Path script = dir.resolve("bad.json");
     Files.writeString(script, "{\"replies\": [{\"json\": {}}, {\"stauts\": 429}]}");
