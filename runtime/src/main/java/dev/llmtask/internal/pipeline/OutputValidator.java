@@ -14,12 +14,11 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.concurrent.CompletableFuture;
 import org.hibernate.validator.messageinterpolation.ParameterMessageInterpolator;
 
 /**
@@ -110,16 +109,11 @@ final class OutputValidator {
    * The verdict on one answer.
    *
    * @param unwrapped how the answer's text was unwrapped before decoding ({@code bom}, {@code fence},
-   *     {@code bom+fence}), or {@code null}; see {@link #attributes()}
+   *     {@code bom+fence}), or {@code null}; the repair link records it as {@code answer_unwrapped}
    */
   record Verdict<T>(T value, List<String> violations, String feedback, String reason, String unwrapped) {
     public boolean valid() {
       return violations.isEmpty();
-    }
-
-    /** The {@code CallRecord} attributes this verdict sets: {@code answer_unwrapped=…} when it was unwrapped. */
-    public Map<String, String> attributes() {
-      return unwrapped == null ? Map.of() : Map.of(AnswerUnwrapping.ATTRIBUTE, unwrapped);
     }
   }
 

@@ -94,7 +94,9 @@ final class RepairLink implements CallInterceptor {
     } catch (RuntimeException e) {
       return new Outcome.Failed(CallStatus.INVALID_OUTPUT, "a @Check method threw " + e.getClass().getSimpleName(), e);
     }
-    verdict.attributes().forEach(state.attributes()::put); // e.g. answer_unwrapped=fence
+    if (verdict.unwrapped() != null) { // the attributes map is made only when a link sets one
+      state.attributes().put(AnswerUnwrapping.ATTRIBUTE, verdict.unwrapped());
+    }
     if (verdict.valid()) {
       return Outcome.answered(verdict.value());
     }
