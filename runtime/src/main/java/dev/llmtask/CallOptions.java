@@ -23,6 +23,8 @@ public final class CallOptions {
   private final Integer maxRetries;
   private final Integer repairs;
   private final String model;
+  private final Duration cacheTtl;
+  private final CacheMode cache;
   private final Map<String, String> metadata;
 
   private CallOptions(Builder b) {
@@ -31,6 +33,8 @@ public final class CallOptions {
     this.maxRetries = b.maxRetries;
     this.repairs = b.repairs;
     this.model = b.model;
+    this.cacheTtl = b.cacheTtl;
+    this.cache = b.cache;
     this.metadata = Map.copyOf(b.metadata);
   }
 
@@ -68,6 +72,16 @@ public final class CallOptions {
     return model;
   }
 
+  /** How long answers are cached (see {@link Cached}), or {@code null}. */
+  public Duration cacheTtl() {
+    return cacheTtl;
+  }
+
+  /** How this call uses the response cache, or {@code null} ({@link CacheMode#USE}). */
+  public CacheMode cache() {
+    return cache;
+  }
+
   /** Caller metadata (never sent to the provider). */
   public Map<String, String> metadata() {
     return metadata;
@@ -80,6 +94,8 @@ public final class CallOptions {
     private Integer maxRetries;
     private Integer repairs;
     private String model;
+    private Duration cacheTtl;
+    private CacheMode cache;
     private final Map<String, String> metadata = new LinkedHashMap<>();
 
     private Builder() {}
@@ -111,6 +127,26 @@ public final class CallOptions {
     /** Model for this call. */
     public Builder model(String model) {
       this.model = Policies.notBlank(model, "model");
+      return this;
+    }
+
+    /**
+     * Caches the task's validated answers for {@code ttl} (positive), as {@link Cached} does; in
+     * {@code LlmRuntime.Builder.taskOptions(name, …)} it turns caching on for that task or changes
+     * its TTL. Needs a store: {@code LlmRuntime.Builder.responseCache(…)}.
+     */
+    public Builder cacheTtl(Duration ttl) {
+      this.cacheTtl = Policies.positive(ttl, "cacheTtl");
+      return this;
+    }
+
+    /**
+     * How the call uses the response cache of a cached task: {@link CacheMode#BYPASS},
+     * {@link CacheMode#REFRESH} or {@link CacheMode#NO_STORE}; in {@code taskOptions},
+     * {@code BYPASS} turns a task's caching off.
+     */
+    public Builder cache(CacheMode mode) {
+      this.cache = Objects.requireNonNull(mode, "cache");
       return this;
     }
 

@@ -28,6 +28,7 @@ public final class TaskSpec<T> {
   private final int repairs;
   private final OutputSchema schema;
   private final OutputDecoder<T> decoder;
+  private final Duration cacheTtl;
 
   private TaskSpec(Builder<T> b) {
     this.name = b.name;
@@ -39,6 +40,7 @@ public final class TaskSpec<T> {
     this.repairs = b.repairs;
     this.schema = Objects.requireNonNull(b.schema, "schema");
     this.decoder = b.decoder;
+    this.cacheTtl = b.cacheTtl;
   }
 
   /** Starts a spec for the task {@code name} whose answers {@code decoder} decodes. */
@@ -120,6 +122,11 @@ public final class TaskSpec<T> {
     return decoder;
   }
 
+  /** The TTL of {@code @Cached}, or {@code null} when the declaration does not cache the task. */
+  public Duration cacheTtl() {
+    return cacheTtl;
+  }
+
   @Override
   public String toString() {
     return "TaskSpec[" + name + " " + promptVersion + "]";
@@ -136,6 +143,7 @@ public final class TaskSpec<T> {
     private int maxRetries = INHERIT;
     private int repairs = INHERIT;
     private OutputSchema schema;
+    private Duration cacheTtl;
 
     private Builder(String name, OutputDecoder<T> decoder) {
       this.name = Objects.requireNonNull(name, "name");
@@ -174,6 +182,12 @@ public final class TaskSpec<T> {
 
     public Builder<T> schema(OutputSchema schema) {
       this.schema = schema;
+      return this;
+    }
+
+    /** The TTL of {@code @Cached}. */
+    public Builder<T> cacheTtl(Duration cacheTtl) {
+      this.cacheTtl = cacheTtl;
       return this;
     }
 

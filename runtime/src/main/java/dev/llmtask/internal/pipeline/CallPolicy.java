@@ -26,7 +26,7 @@ record CallPolicy(String model, Duration timeout, Duration attemptTimeout, int m
   }
 
   @SafeVarargs
-  private static <V> V first(V... candidates) {
+  static <V> V first(V... candidates) {
     for (V v : candidates) {
       if (v != null) {
         return v;

@@ -30,6 +30,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <pre>
  * call links      RecordLink        one record per call, the deadline (outermost, so always)
  *                 user CallInterceptors, in the order registered
+ *                 CacheLink         the response cache, when a store is configured
  *                 RepairLink        answer checks and re-asks; each model turn runs the exchange links
  * exchange links  RetryLink         classified retries with backoff (Failsafe)
  *                 user ExchangeInterceptors, in the order registered
@@ -62,6 +63,9 @@ final class Pipeline implements TaskRunner {
     List<CallInterceptor> calls = new ArrayList<>();
     calls.add(recordLink);
     calls.addAll(settings.callInterceptors());
+    if (settings.responseStore() != null) {
+      calls.add(new CacheLink(settings.responseStore(), cacheKey(settings), settings.rateCard()));
+    }
     calls.add(new RepairLink(new OutputValidator(), settings.maxOutputTokens()));
     this.callLinks = calls.toArray(CallInterceptor[]::new);
 
@@ -81,6 +85,16 @@ final class Pipeline implements TaskRunner {
     this.scheduler = pool;
     this.failsafeScheduler = new InlineFirstScheduler(pool);
     this.ticker = new CallTicker(pool);
+  }
+
+  /** The fingerprint key, else (a store of this process only) a random key of this runtime. */
+  private static byte[] cacheKey(RuntimeSettings settings) {
+    if (settings.fingerprintKey() != null) {
+      return settings.fingerprintKey();
+    }
+    byte[] key = new byte[32];
+    new java.security.SecureRandom().nextBytes(key);
+    return key;
   }
 
   /** A blocking call, run on the caller's thread; failures throw {@link dev.llmtask.LlmTaskException} with the caller's stack. */

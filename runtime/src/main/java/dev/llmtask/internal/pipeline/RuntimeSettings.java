@@ -7,6 +7,7 @@ import dev.llmtask.codegen.TaskRunner;
 import dev.llmtask.provider.LlmProvider;
 import dev.llmtask.spi.CallInterceptor;
 import dev.llmtask.spi.ExchangeInterceptor;
+import dev.llmtask.spi.ResponseStore;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +18,7 @@ import java.util.Map;
  *
  * @param provider the default provider
  * @param providers every provider by name, the default included
+ * @param responseStore the response cache's store, or {@code null} when nothing is cached
  */
 public record RuntimeSettings(
     LlmProvider provider,
@@ -36,7 +38,8 @@ public record RuntimeSettings(
     List<TelemetrySink> sinks,
     byte[] fingerprintKey,
     List<CallInterceptor> callInterceptors,
-    List<ExchangeInterceptor> exchangeInterceptors) {
+    List<ExchangeInterceptor> exchangeInterceptors,
+    ResponseStore responseStore) {
 
   /** The engine that runs the calls of a runtime with these settings; it starts two daemon scheduler threads. */
   public TaskRunner startPipeline() {
