@@ -2,6 +2,7 @@ package dev.llmtask.internal.pipeline;
 
 import dev.llmtask.CacheMode;
 import dev.llmtask.CallOptions;
+import dev.llmtask.CallRecord;
 import dev.llmtask.RateCard;
 import dev.llmtask.codegen.TaskSpec;
 import dev.llmtask.internal.pipeline.OutputValidator.Verdict;
@@ -42,8 +43,8 @@ import org.slf4j.LoggerFactory;
  * that produced it (absent when that model had no price).
  */
 final class CacheLink implements CallInterceptor {
-  static final String ATTRIBUTE = "cache";
-  static final String SAVED_USD = "cache_saved_usd";
+  static final String ATTRIBUTE = CallRecord.CACHE;
+  static final String SAVED_USD = CallRecord.CACHE_SAVED_USD;
   private static final Logger LOG = LoggerFactory.getLogger(CacheLink.class);
   private static final byte FORMAT = 1;
 
@@ -177,7 +178,8 @@ final class CacheLink implements CallInterceptor {
       return null;
     }
     BigDecimal cost = rateCard.cost(last.model, now.inputTokens() - before.inputTokens(),
-        now.cachedInputTokens() - before.cachedInputTokens(), now.outputTokens() - before.outputTokens());
+        now.cachedInputTokens() - before.cachedInputTokens(), now.cacheWriteTokens() - before.cacheWriteTokens(),
+        now.outputTokens() - before.outputTokens());
     return cost == null ? null : cost.toPlainString();
   }
 

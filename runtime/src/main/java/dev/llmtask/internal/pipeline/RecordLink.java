@@ -84,9 +84,12 @@ final class RecordLink implements CallInterceptor {
     CallState.AttemptEntry last = state.lastAttempt();
     String provider = last != null ? last.provider : state.call.provider();
     String model = last != null ? last.model : state.call.model();
+    if (u.cacheWriteTokens() > 0) {
+      state.attributes().put(CallRecord.PROMPT_CACHE_WRITE_TOKENS, Long.toString(u.cacheWriteTokens()));
+    }
     return new CallRecord(state.call.traceId(), state.spec.name(), provider, model, state.spec.promptVersion(),
         status, state.attempts.get(), latencyMs, u.inputTokens(), u.outputTokens(), u.cachedInputTokens(),
-        rateCard.cost(model, u.inputTokens(), u.cachedInputTokens(), u.outputTokens()),
+        rateCard.cost(model, u.inputTokens(), u.cachedInputTokens(), u.cacheWriteTokens(), u.outputTokens()),
         reason, fingerprints == null ? null : fingerprints.of(state.inv.userPrompt()), state.inv.idempotencyKey(),
         estimate != null, state.lastRequestId(), state.attemptRecords(status), state.attributeSnapshot());
   }
