@@ -35,6 +35,8 @@ class MainTest {
         .contains("task=draft_reply provider=openai model=gpt-4o-mini prompt_version=draft_reply@1 status=ok attempts=1");
     // the 401 ended AUTH_ERROR after one attempt
     assertThat(out).contains("LlmTaskException status=AUTH_ERROR attempts=1");
-    assertThat(out.lines().filter(l -> l.contains("telemetry  trace_id=")).count()).isEqualTo(4);
+    assertThat(out).contains("-> cache=hit, 0 attempts, saved $0.00063")
+        .contains("trace_id=trace_acct_10234_05 task=extract_ticket").contains("attr.cache=hit attr.cache_saved_usd=0.00063");
+    assertThat(out.lines().filter(l -> l.contains("telemetry  trace_id=")).count()).isEqualTo(5);
   }
 }
