@@ -25,6 +25,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -218,36 +219,28 @@ final class CacheLink implements CallInterceptor {
   // ---- the store, never failing the call ----
 
   private CompletableFuture<byte[]> read(CallState<?> state, String key) {
-    CompletableFuture<byte[]> f;
-    try {
-      f = store.get(key).toCompletableFuture();
-    } catch (RuntimeException e) {
-      f = CompletableFuture.failedFuture(e);
-    }
-    return onCallThread(state, f).handle((bytes, failure) -> {
-      if (failure != null) {
-        storeFailed(failure);
-        return null;
-      }
-      storeAnswered();
-      return bytes;
-    });
+    return guarded(state, () -> store.get(key), null);
   }
 
   private CompletableFuture<Boolean> write(CallState<?> state, String key, byte[] entry, Duration ttl) {
-    CompletableFuture<Void> f;
+    return guarded(state, () -> store.put(key, entry, ttl).thenApply(ignored -> Boolean.TRUE), Boolean.FALSE);
+  }
+
+  /** What the store's {@code operation} gives, or {@code onFailure} when it throws or fails. */
+  private <V> CompletableFuture<V> guarded(CallState<?> state, Supplier<CompletionStage<V>> operation, V onFailure) {
+    CompletableFuture<V> f;
     try {
-      f = store.put(key, entry, ttl).toCompletableFuture();
+      f = operation.get().toCompletableFuture();
     } catch (RuntimeException e) {
       f = CompletableFuture.failedFuture(e);
     }
-    return onCallThread(state, f).handle((ignored, failure) -> {
+    return onCallThread(state, f).handle((value, failure) -> {
       if (failure != null) {
         storeFailed(failure);
-        return false;
+        return onFailure;
       }
       storeAnswered();
-      return true;
+      return value;
     });
   }
 

@@ -1,10 +1,9 @@
-package dev.llmtask.benchmarks.cache;
+package dev.llmtask.benchmarks.inprocess;
 
 import dev.llmtask.CallOptions;
 import dev.llmtask.LlmRuntime;
 import dev.llmtask.LlmTasks;
 import dev.llmtask.benchmarks.Stats;
-import dev.llmtask.benchmarks.inprocess.InMemoryProvider;
 import dev.llmtask.benchmarks.rotation.RotationDecision;
 import dev.llmtask.benchmarks.rotation.RotationDesk;
 import dev.llmtask.benchmarks.rotation.Scenario;
@@ -21,7 +20,7 @@ import redis.embedded.RedisServer;
  * warms up, then times {@code calls} blocking hits one by one and prints p50 and p99 in µs.
  *
  * <pre>mvn -B -q -pl benchmarks -am package -DskipTests
- * java -cp "benchmarks/target/benchmarks.jar:benchmarks/target/lib/*" dev.llmtask.benchmarks.cache.CacheHitRun 20000</pre>
+ * java -cp "benchmarks/target/benchmarks.jar:benchmarks/target/lib/*" dev.llmtask.benchmarks.inprocess.CacheHitRun 20000</pre>
  */
 public final class CacheHitRun {
   private static final byte[] AES_KEY = "0123456789abcdef0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
