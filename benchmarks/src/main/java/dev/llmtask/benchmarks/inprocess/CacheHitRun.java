@@ -16,7 +16,8 @@ import redis.embedded.RedisServer;
 
 /**
  * A response-cache hit, timed call by call: the rotation task answered from Caffeine in this
- * process, and from a real redis-server on loopback (unencrypted and AES-GCM sealed). Each case
+ * process, and from a real redis-server on loopback (unencrypted and AES-GCM sealed), next to the
+ * same call answered by a model in memory without a cache. Each case
  * warms up, then times {@code calls} blocking hits one by one and prints p50 and p99 in µs.
  *
  * <pre>mvn -B -q -pl benchmarks -am package -DskipTests
@@ -30,6 +31,7 @@ public final class CacheHitRun {
   public static void main(String[] args) throws Exception {
     int calls = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
     System.out.printf("%-28s %10s %10s%n", "case", "p50 us", "p99 us");
+    time("no cache (in-memory model)", null, calls); // for reference: the same call answered by a model in memory
     time("caffeine, in process", CaffeineResponseStore.create(), calls);
     int port;
     try (ServerSocket s = new ServerSocket(0)) {
@@ -48,12 +50,11 @@ public final class CacheHitRun {
   }
 
   private static void time(String name, ResponseStore store, int calls) {
-    LlmRuntime runtime = LlmRuntime.builder()
+    LlmRuntime.Builder b = LlmRuntime.builder()
         .provider(new InMemoryProvider())
         .fingerprintKey("a-benchmark-fingerprint-key")
-        .responseCache(store)
-        .taskOptions("decide_rotation", CallOptions.builder().cacheTtl(Duration.ofHours(1)).build())
-        .build();
+        .taskOptions("decide_rotation", CallOptions.builder().cacheTtl(Duration.ofHours(1)).build());
+    LlmRuntime runtime = (store == null ? b : b.responseCache(store)).build();
     RotationDesk desk = LlmTasks.create(RotationDesk.class, runtime);
     for (int i = 0; i < Math.max(2_000, calls / 5); i++) { // the first call stores, the rest are hits
       check(call(desk));
