@@ -91,6 +91,12 @@ final class AttemptSpans implements ExchangeInterceptor {
       span.setAttribute(USAGE_OUTPUT_TOKENS, reply.usage().outputTokens());
       span.setAttribute(USAGE_CACHE_READ_INPUT_TOKENS, reply.usage().cachedInputTokens());
       span.setAttribute(RESPONSE_FINISH_REASONS, List.of(finishReason(reply.finish())));
+      if (reply.responseId() != null) {
+        span.setAttribute(RESPONSE_ID, reply.responseId());
+      }
+      if (reply.responseModel() != null) {
+        span.setAttribute(RESPONSE_MODEL, reply.responseModel());
+      }
       if (reply.requestId() != null) {
         span.setAttribute(LlmTaskAttributes.REQUEST_ID, reply.requestId());
       }

@@ -161,6 +161,8 @@ class LlmTaskTracingTest {
         assertThat(a.getAttributes().get(GenAiAttributes.RESPONSE_FINISH_REASONS))
             .containsExactly(row.status() == CallStatus.REFUSED ? "refusal" : "stop");
         assertThat(a.getAttributes().get(GenAiAttributes.USAGE_OUTPUT_TOKENS)).isEqualTo(record.attemptDetails().get(i).outputTokens());
+        assertThat(a.getAttributes().get(GenAiAttributes.RESPONSE_ID)).startsWith("chatcmpl-");
+        assertThat(a.getAttributes().get(GenAiAttributes.RESPONSE_MODEL)).isEqualTo("gpt-4o-mini");
       } else {
         assertThat(a.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
         assertThat(a.getAttributes().get(GenAiAttributes.ERROR_TYPE)).isEqualTo(error);
