@@ -181,6 +181,30 @@ class StreamingTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("providers")
+  void theReplyNamesTheResponseAndTheModelThatAnsweredStreamedOrNot(String name, Function<LlmSimulator, LlmProvider> provider) {
+    List<dev.llmtask.provider.ModelReply> replies = new CopyOnWriteArrayList<>();
+    LlmRuntime rt = LlmRuntime.builder()
+        .provider(provider.apply(sim))
+        .interceptExchanges(chain -> chain.proceed(chain.request()).thenApply(reply -> {
+          replies.add(reply);
+          return reply;
+        }))
+        .build();
+    sim.enqueue(SimulatedReply.json(VALID));
+    sim.enqueue(SimulatedReply.json(VALID).withChunkSize(9));
+    ROTATION.call(rt, RotationFixture.invocation("t"));
+    ROTATION.stream(rt, RotationFixture.invocation("t")).await();
+
+    String idPrefix = name.equals("openai") ? "chatcmpl-" : "msg_01";
+    assertThat(replies).hasSize(2).allSatisfy(reply -> {
+      assertThat(reply.responseId()).startsWith(idPrefix);
+      assertThat(reply.responseModel()).isEqualTo("gpt-4o-mini");
+    });
+    assertThat(replies.get(0).responseId()).isNotEqualTo(replies.get(1).responseId());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("providers")
   void aStreamCutMidwayFailsAsAProviderError(String name, Function<LlmSimulator, LlmProvider> provider) {
     sim.enqueue(SimulatedReply.cutStream(VALID, 3).withChunkSize(5));
     LlmStream<RotationDecision> stream = ROTATION.stream(runtime(provider), RotationFixture.invocation("t"));
