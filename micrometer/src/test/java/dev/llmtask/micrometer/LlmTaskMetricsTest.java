@@ -55,7 +55,7 @@ class LlmTaskMetricsTest {
   @BeforeAll
   static void start() {
     sim = LlmSimulator.start();
-    // the first call of a JVM loads the JSON and validation classes: not within a short deadline
+    // the first call of a JVM loads the JSON and validation classes (the task's deadline is 30 s)
     sim.enqueue(SimulatedReply.json(VALID));
     LlmTasks.create(TriageDesk.class, LlmRuntime.builder()
         .provider(OpenAiProvider.builder().baseUrl(sim.openAiBaseUrl()).apiKey(KEY).build()).build()).triage(TICKET, "t");
@@ -78,7 +78,7 @@ class LlmTaskMetricsTest {
         .provider(OpenAiProvider.builder().baseUrl(sim.openAiBaseUrl()).apiKey(KEY).build())
         .backoff(Duration.ofMillis(5), Duration.ofMillis(20))
         .rateCard(RateCard.illustrative())
-        .taskOptions("triage", CallOptions.builder().timeout(Duration.ofMillis(1000)).build())
+        .taskOptions("triage", CallOptions.builder().timeout(Duration.ofMillis(2500)).build())
         .telemetry(records::add);
     LlmTaskMetrics.create(registry).register(builder);
     return LlmTasks.create(TriageDesk.class, more.apply(builder).build());
@@ -111,7 +111,7 @@ class LlmTaskMetricsTest {
         row("truncated answer", CallStatus.INVALID_OUTPUT, 1, 0, 0, SimulatedReply.truncated("{\"queue\":\"ANSWER-MARKER")),
         row("schema-breaking x2", CallStatus.INVALID_OUTPUT, 2, 0, 1, SimulatedReply.json(BROKEN), SimulatedReply.json(BROKEN)),
         row("schema-breaking then valid", CallStatus.OK, 2, 0, 1, SimulatedReply.json(BROKEN), SimulatedReply.json(VALID)),
-        row("delay past the deadline", CallStatus.TIMEOUT, 1, 0, 0, SimulatedReply.json(VALID).withDelay(Duration.ofSeconds(3))));
+        row("delay past the deadline", CallStatus.TIMEOUT, 1, 0, 0, SimulatedReply.json(VALID).withDelay(Duration.ofSeconds(5))));
   }
 
   @ParameterizedTest(name = "{0}")

@@ -11,7 +11,7 @@ import jakarta.validation.constraints.NotBlank;
 import java.util.concurrent.CompletableFuture;
 
 /** The task the metrics are tested on, declared as a user declares one. */
-@LlmTask(promptVersion = "triage@1", model = "gpt-4o-mini", timeout = "2s", maxRetries = 2, repairs = 1)
+@LlmTask(promptVersion = "triage@1", model = "gpt-4o-mini", timeout = "30s", maxRetries = 2, repairs = 1)
 interface TriageDesk {
 
   /** The answer: a queue and a priority from 1 to 5. */

@@ -88,7 +88,7 @@ final class CallSpan {
     if (record.costUsd() != null) {
       span.setAttribute(COST_USD, record.costUsd().doubleValue());
     }
-    String cache = record.attributes().get("cache");
+    String cache = record.attributes().get(RECORD_CACHE);
     if (cache != null) {
       span.setAttribute(CACHE_STATUS, cache);
     }

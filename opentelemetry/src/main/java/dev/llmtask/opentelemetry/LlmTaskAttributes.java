@@ -72,4 +72,6 @@ public final class LlmTaskAttributes {
   public static final String RECORD_OTEL_TRACE_ID = "otel_trace_id";
   /** The record attribute holding the call span's span id, 16 hex chars. */
   public static final String RECORD_OTEL_SPAN_ID = "otel_span_id";
+  /** The record attribute a response cache sets ({@code hit}, {@code miss}, …), read into {@link #CACHE_STATUS}. */
+  public static final String RECORD_CACHE = "cache";
 }

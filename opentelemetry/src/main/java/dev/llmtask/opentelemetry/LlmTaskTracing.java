@@ -72,7 +72,8 @@ public final class LlmTaskTracing {
     @Override
     public CompletionStage<Outcome> intercept(Chain chain) {
       String open = chain.attributes().get(LlmTaskAttributes.RECORD_OTEL_SPAN_ID);
-      if (open != null && live.containsKey(open)) {
+      if (open != null && live.containsKey(open) || chain.deadline().expired()) {
+        // traced already; or an earlier link waited past the deadline: the record is out, nothing would end a span
         return chain.proceed(chain.call());
       }
       TaskCall call = chain.call();

@@ -53,7 +53,7 @@ class LlmTaskTracingTest {
   @BeforeAll
   static void start() {
     sim = LlmSimulator.start();
-    // the first call of a JVM loads the JSON and validation classes: not within a short deadline
+    // the first call of a JVM loads the JSON and validation classes (the task's deadline is 30 s)
     sim.enqueue(SimulatedReply.json(VALID));
     LlmTasks.create(IncidentDesk.class, LlmRuntime.builder()
         .provider(OpenAiProvider.builder().baseUrl(sim.openAiBaseUrl()).apiKey(KEY).build()).build()).summarise(REPORT, "t");
@@ -77,7 +77,7 @@ class LlmTaskTracingTest {
         .provider(OpenAiProvider.builder().baseUrl(sim.openAiBaseUrl()).apiKey(KEY).build())
         .backoff(Duration.ofMillis(5), Duration.ofMillis(20))
         .rateCard(RateCard.illustrative())
-        .taskOptions("summarise", CallOptions.builder().timeout(Duration.ofMillis(1000)).build())
+        .taskOptions("summarise", CallOptions.builder().timeout(Duration.ofMillis(2500)).build())
         .telemetry(records::add);
     LlmTaskTracing.create(openTelemetry).register(builder);
     return LlmTasks.create(IncidentDesk.class, more.apply(builder).build());
@@ -115,7 +115,7 @@ class LlmTaskTracingTest {
         row("schema-breaking x2", CallStatus.INVALID_OUTPUT, List.of("", ""), SimulatedReply.json(BROKEN), SimulatedReply.json(BROKEN)),
         row("schema-breaking then valid", CallStatus.OK, List.of("", ""), SimulatedReply.json(BROKEN), SimulatedReply.json(VALID)),
         row("delay past the deadline", CallStatus.TIMEOUT, List.of("timeout"),
-            SimulatedReply.json(VALID).withDelay(Duration.ofSeconds(3))));
+            SimulatedReply.json(VALID).withDelay(Duration.ofSeconds(5))));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -223,6 +223,40 @@ class LlmTaskTracingTest {
     assertThat(attemptSpans()).extracting(a -> a.getAttributes().get(LlmTaskAttributes.FALLBACK_INDEX)).containsExactly(0L, 1L);
     assertThat(call.getAttributes().get(LlmTaskAttributes.MODEL)).isEqualTo("gpt-4o");
     assertThat(exporter.getFinishedSpanItems().stream().filter(s -> s.getName().startsWith("llmtask "))).hasSize(1);
+  }
+
+  @Test
+  void aBudgetRefusalIsAnErrorCallSpanWithoutAttempts() {
+    IncidentDesk desk = desk(otel, b -> b.intercept(chain ->
+        CompletableFuture.completedFuture(Outcome.failed(CallStatus.BUDGET_EXCEEDED, "the daily budget is spent"))));
+    assertThat(catchThrowable(() -> desk.summarise(REPORT, "t"))).isNotNull();
+    SpanData call = callSpan();
+    assertThat(call.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
+    assertThat(call.getAttributes().get(GenAiAttributes.ERROR_TYPE)).isEqualTo("budget_exceeded");
+    assertThat(call.getAttributes().get(LlmTaskAttributes.ATTEMPTS)).isZero();
+    assertThat(attemptSpans()).isEmpty();
+    assertNoContent();
+  }
+
+  @Test
+  void aCallCancelledByItsCallerEndsItsSpanCancelledAndItsAttemptSpanToo() throws Exception {
+    sim.enqueue(SimulatedReply.json(VALID).withDelay(Duration.ofMillis(800)));
+    CompletableFuture<IncidentDesk.Summary> later = desk().summariseLater(REPORT, "t");
+    while (sim.requests().isEmpty()) {
+      Thread.sleep(5);
+    }
+    later.cancel(true);
+    while (exporter.getFinishedSpanItems().size() < 2) {
+      Thread.sleep(5);
+    }
+    SpanData call = callSpan();
+    assertThat(call.getName()).isEqualTo("llmtask summarise_later");
+    assertThat(call.getAttributes().get(LlmTaskAttributes.MODE)).isEqualTo("async");
+    assertThat(call.getAttributes().get(GenAiAttributes.ERROR_TYPE)).isEqualTo("cancelled");
+    assertThat(attemptSpans()).singleElement().satisfies(a -> {
+      assertThat(a.getParentSpanId()).isEqualTo(call.getSpanId());
+      assertThat(a.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
+    });
   }
 
   @Test
