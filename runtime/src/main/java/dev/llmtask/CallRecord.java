@@ -35,7 +35,7 @@ import java.util.Objects;
  * @param attributes string attributes set by links (e.g. {@code cache=hit}), in the order first set;
  *     never customer text. {@code answer_unwrapped=fence} when the accepted answer came wrapped in a
  *     Markdown code fence ({@code bom}: after a byte-order mark; {@code bom+fence}: both; the leniency
- *     rules are in docs/policies.md)
+ *     rules are in docs/policies.md); {@code first_delta_ms} on a streamed call ({@link #FIRST_DELTA_MS})
  */
 public record CallRecord(
     String traceId,
@@ -73,6 +73,13 @@ public record CallRecord(
 
   /** On a response-cache hit: the cost in USD of the call whose answer was served (absent when its model had no price). */
   public static final String CACHE_SAVED_USD = "cache_saved_usd";
+
+  /**
+   * The name of the attribute a streamed call carries once its first delta reached the caller: the
+   * milliseconds from the start of the call to that delta (for example {@code 212}). Absent for
+   * blocking and async calls and for a stream that delivered no text.
+   */
+  public static final String FIRST_DELTA_MS = "first_delta_ms";
 
   public CallRecord {
     Objects.requireNonNull(task, "task");
