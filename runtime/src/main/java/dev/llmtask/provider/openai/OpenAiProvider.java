@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.llmtask.Sampling;
 import dev.llmtask.provider.HttpFailures;
 import dev.llmtask.provider.HttpProvider;
 import dev.llmtask.provider.HttpProviderBuilder;
@@ -123,6 +124,23 @@ public final class OpenAiProvider extends HttpProvider {
       g.writeEndObject();
       g.writeEndObject();
       g.writeNumberField("max_completion_tokens", r.maxOutputTokens());
+      Sampling sampling = r.sampling();
+      if (sampling.temperature() != null) {
+        g.writeNumberField("temperature", sampling.temperature());
+      }
+      if (sampling.topP() != null) {
+        g.writeNumberField("top_p", sampling.topP());
+      }
+      if (sampling.seed() != null) {
+        g.writeNumberField("seed", sampling.seed());
+      }
+      if (sampling.stop() != null) {
+        g.writeArrayFieldStart("stop");
+        for (String stop : sampling.stop()) {
+          g.writeString(stop);
+        }
+        g.writeEndArray();
+      }
       if (stream) {
         g.writeBooleanField("stream", true);
         g.writeObjectFieldStart("stream_options");
@@ -205,8 +223,7 @@ public final class OpenAiProvider extends HttpProvider {
   }
 
   private static ProviderException contextAdvice(String code, ProviderException e) {
-    return "context_length_exceeded".equals(code)
-        ? HttpFailures.explained(e, HttpFailures.PROMPT_TOO_LONG) : e;
+    return "context_length_exceeded".equals(code) ? HttpFailures.contextTooLong(e) : e;
   }
 
   /** An error with no HTTP status of its own: the status its type or code stands for as a response. */
