@@ -255,7 +255,7 @@ class FallbackTest {
 
   @Test
   void anOpenCircuitIsSkippedAndProbedAfterItsCooldown() throws InterruptedException {
-    LlmRuntime runtime = runtime(b -> b.circuitBreaker(2, Duration.ofMillis(300)));
+    LlmRuntime runtime = runtime(b -> b.circuitBreaker(2, Duration.ofMillis(1000)));
     CallOptions noRetry = CallOptions.builder().maxRetries(0).build();
     for (int i = 0; i < 2; i++) {
       sim.enqueueFor("openai", SimulatedReply.status(503)).enqueueFor("anthropic", valid());
@@ -270,7 +270,7 @@ class FallbackTest {
     assertThat(skipped.attributes()).containsEntry("routes", "openai/gpt-4o-mini=circuit_open," + BACKUP + "=ok");
     assertThat(sim.requestsTo("openai")).as("the open route got no request").hasSize(2);
 
-    Thread.sleep(400); // the cooldown passes: the next call is the probe
+    Thread.sleep(1100); // the cooldown passes: the next call is the probe
     sim.enqueueFor("openai", valid());
     CallRecord probe = ROUTED.callForResult(runtime, RotationFixture.invocation("t_probe").options(noRetry)).record();
     assertThat(routes(probe)).containsExactly("openai/gpt-4o-mini");
@@ -337,18 +337,25 @@ class FallbackTest {
   @Test
   void theDeadlineHoldsAcrossTheChainAndNoRouteStartsPastIt() {
     TaskSpec<RotationDecision> spec = RotationFixture.spec().fallbacks(BACKUP, "openai/gpt-4.1").build();
-    sim.enqueueFor("openai", valid().withDelay(Duration.ofSeconds(3)), valid())
-        .enqueueFor("anthropic", valid().withDelay(Duration.ofSeconds(3)));
+    LlmRuntime runtime = runtime();
+    // warm both connections up first (a context too long falls back and leaves the circuits closed)
+    sim.enqueueFor("openai", SimulatedReply.contextTooLong()).enqueueFor("anthropic", valid());
+    assertThat(spec.callForResult(runtime, RotationFixture.invocation("warm_up")).record().provider()).isEqualTo("anthropic");
+    sim.reset();
+    sim.enqueueFor("openai", SimulatedReply.status(503), valid())
+        .enqueueFor("anthropic", valid().withDelay(Duration.ofSeconds(4)));
+    // the first route fails at once; the second gets what is left of the 1500 ms, not a fresh timeout
     Invocation<RotationDecision> inv = RotationFixture.invocation("trace_deadline").options(CallOptions.builder()
-        .timeout(Duration.ofMillis(700)).attemptTimeout(Duration.ofMillis(400)).maxRetries(0).build());
+        .timeout(Duration.ofMillis(1500)).maxRetries(0).build());
 
-    LlmTaskException e = failure(() -> spec.callForResult(runtime(), inv));
+    LlmTaskException e = failure(() -> spec.callForResult(runtime, inv));
 
     assertThat(e.status()).isEqualTo(CallStatus.TIMEOUT);
-    assertThat(e.record().failureReason()).startsWith("no valid answer within 700 ms");
+    assertThat(e.record().failureReason()).startsWith("no valid answer within 1500 ms");
     assertThat(routes(e.record())).containsExactly("openai/gpt-4o-mini", BACKUP);
-    assertThat(e.record().latencyMs()).isLessThan(2500);
-    assertThat(sim.requests()).extracting(RecordedRequest::model).containsExactly("gpt-4o-mini", "claude-3-5-haiku-latest");
+    assertThat(e.record().latencyMs()).isLessThan(3500);
+    assertThat(sim.requests()).as("the third route never starts")
+        .extracting(RecordedRequest::model).containsExactly("gpt-4o-mini", "claude-3-5-haiku-latest");
   }
 
   @Test
