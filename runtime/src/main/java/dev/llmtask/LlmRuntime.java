@@ -188,10 +188,7 @@ public final class LlmRuntime {
      * circuit. Defaults: 5 failures, 30 s.
      */
     public Builder circuitBreaker(int failures, Duration cooldown) {
-      if (failures < 1) {
-        throw new IllegalArgumentException("circuitBreaker failures must be at least 1, was " + failures);
-      }
-      this.breakerFailures = failures;
+      this.breakerFailures = Policies.atLeastOne(failures, "circuitBreaker failures");
       this.breakerCooldown = Policies.positive(cooldown, "circuitBreaker cooldown");
       return this;
     }
@@ -258,10 +255,7 @@ public final class LlmRuntime {
      * call {@code INVALID_OUTPUT} ({@code truncated: …}) without a re-ask.
      */
     public Builder maxOutputTokens(int maxOutputTokens) {
-      if (maxOutputTokens < 1) {
-        throw new IllegalArgumentException("maxOutputTokens must be at least 1, was " + maxOutputTokens);
-      }
-      this.maxOutputTokens = maxOutputTokens;
+      this.maxOutputTokens = Policies.atLeastOne(maxOutputTokens, "maxOutputTokens");
       return this;
     }
 

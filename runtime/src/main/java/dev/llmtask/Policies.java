@@ -27,6 +27,13 @@ final class Policies {
     return n;
   }
 
+  static int atLeastOne(int n, String what) {
+    if (n < 1) {
+      throw new IllegalArgumentException(what + " must be at least 1, was " + n);
+    }
+    return n;
+  }
+
   static String notBlank(String s, String what) {
     if (s == null || s.isBlank()) {
       throw new IllegalArgumentException(what + " must not be blank");

@@ -161,10 +161,7 @@ public final class Sampling {
 
     /** Output token cap per model turn, at least 1 (OpenAI {@code max_completion_tokens}, Anthropic {@code max_tokens}). */
     public Builder maxOutputTokens(int maxOutputTokens) {
-      if (maxOutputTokens < 1) {
-        throw new IllegalArgumentException("maxOutputTokens must be at least 1, was " + maxOutputTokens);
-      }
-      this.maxOutputTokens = maxOutputTokens;
+      this.maxOutputTokens = Policies.atLeastOne(maxOutputTokens, "maxOutputTokens");
       return this;
     }
 

@@ -30,10 +30,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
+import dev.llmtask.testkit.junit.LlmSimulatorExtension;
+import dev.llmtask.testkit.junit.LenientLlmSimulator;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -42,25 +42,16 @@ import org.junit.jupiter.params.provider.EnumSource;
  * trigger moves the call to the next route, each non-trigger does not; quota at once, a context too
  * long to a larger route, open circuits, streams, the one deadline, and what the record says.
  */
+@ExtendWith(LlmSimulatorExtension.class)
+@LenientLlmSimulator // a case that must not fall back leaves the second provider's reply unused
 class FallbackTest {
   static final String BACKUP = "anthropic/claude-3-5-haiku-latest";
   private static final TaskSpec<RotationDecision> ROUTED = RotationFixture.spec().fallbacks(BACKUP).build();
-  private static LlmSimulator sim;
+  private final LlmSimulator sim;
   private final List<CallRecord> records = new CopyOnWriteArrayList<>();
 
-  @BeforeAll
-  static void start() {
-    sim = LlmSimulator.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    sim.close();
-  }
-
-  @BeforeEach
-  void reset() {
-    sim.reset();
+  FallbackTest(LlmSimulator sim) { // shared by the class, reset after each test
+    this.sim = sim;
   }
 
   private LlmRuntime runtime(Consumer<LlmRuntime.Builder> more) {

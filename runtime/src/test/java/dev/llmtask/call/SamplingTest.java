@@ -16,31 +16,20 @@ import dev.llmtask.provider.openai.OpenAiProvider;
 import dev.llmtask.testkit.LlmSimulator;
 import dev.llmtask.testkit.SimulatedReply;
 import java.util.function.Consumer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
+import dev.llmtask.testkit.junit.LlmSimulatorExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Sampling settings: their precedence, what each adapter sends, and what it refuses when wired. */
+@ExtendWith(LlmSimulatorExtension.class)
 class SamplingTest {
-  private static LlmSimulator sim;
+  private final LlmSimulator sim;
 
-  @BeforeAll
-  static void start() {
-    sim = LlmSimulator.start();
+  SamplingTest(LlmSimulator sim) { // shared by the class, reset after each test
+    this.sim = sim;
   }
 
-  @AfterAll
-  static void stop() {
-    sim.close();
-  }
-
-  @BeforeEach
-  void reset() {
-    sim.reset();
-  }
-
-  private static LlmRuntime runtime(Consumer<LlmRuntime.Builder> more) {
+  private LlmRuntime runtime(Consumer<LlmRuntime.Builder> more) {
     LlmRuntime.Builder b = LlmRuntime.builder()
         .provider(OpenAiProvider.builder().baseUrl(sim.openAiBaseUrl()).apiKey("sk-test-sampling").build())
         .provider("anthropic", AnthropicProvider.builder().baseUrl(sim.anthropicBaseUrl()).apiKey("sk-ant-test").build());
@@ -48,7 +37,7 @@ class SamplingTest {
     return b.build();
   }
 
-  private static JsonNode lastBody() {
+  private JsonNode lastBody() {
     return sim.requests().get(sim.requests().size() - 1).json();
   }
 

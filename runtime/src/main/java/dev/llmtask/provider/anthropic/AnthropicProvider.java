@@ -117,20 +117,7 @@ public final class AnthropicProvider extends HttpProvider {
       g.writeStartObject();
       g.writeStringField("model", r.model());
       g.writeNumberField("max_tokens", r.maxOutputTokens());
-      Sampling sampling = r.sampling();
-      if (sampling.temperature() != null) {
-        g.writeNumberField("temperature", sampling.temperature());
-      }
-      if (sampling.topP() != null) {
-        g.writeNumberField("top_p", sampling.topP());
-      }
-      if (sampling.stop() != null) {
-        g.writeArrayFieldStart("stop_sequences");
-        for (String stop : sampling.stop()) {
-          g.writeString(stop);
-        }
-        g.writeEndArray();
-      }
+      writeSampling(g, r.sampling(), "stop_sequences"); // checkSampling refused a seed when the route was wired
       if (stream) {
         g.writeBooleanField("stream", true);
       }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.llmtask.Sampling;
 import dev.llmtask.provider.HttpFailures;
 import dev.llmtask.provider.HttpProvider;
 import dev.llmtask.provider.HttpProviderBuilder;
@@ -124,23 +123,7 @@ public final class OpenAiProvider extends HttpProvider {
       g.writeEndObject();
       g.writeEndObject();
       g.writeNumberField("max_completion_tokens", r.maxOutputTokens());
-      Sampling sampling = r.sampling();
-      if (sampling.temperature() != null) {
-        g.writeNumberField("temperature", sampling.temperature());
-      }
-      if (sampling.topP() != null) {
-        g.writeNumberField("top_p", sampling.topP());
-      }
-      if (sampling.seed() != null) {
-        g.writeNumberField("seed", sampling.seed());
-      }
-      if (sampling.stop() != null) {
-        g.writeArrayFieldStart("stop");
-        for (String stop : sampling.stop()) {
-          g.writeString(stop);
-        }
-        g.writeEndArray();
-      }
+      writeSampling(g, r.sampling(), "stop");
       if (stream) {
         g.writeBooleanField("stream", true);
         g.writeObjectFieldStart("stream_options");
