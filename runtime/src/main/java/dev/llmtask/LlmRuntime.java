@@ -34,6 +34,12 @@ import java.util.Objects;
  * {@link Builder#modelOverride(String) model override}, then what the {@link LlmTask} annotation
  * writes, then this runtime's defaults ({@link Builder#defaultModel(String)} and the like). An
  * annotation attribute left unwritten never overrides runtime configuration.
+ *
+ * <p>Several providers can serve one runtime, each under a name ({@link Builder#provider(String, LlmProvider)});
+ * a task's fallback routes ({@code provider/model}, from {@link LlmTask#fallbacks()} or
+ * {@link CallOptions.Builder#fallbacks(String...)}) are tried in order on typed failures, each route with its
+ * own circuit breaker ({@link Builder#circuitBreaker(int, Duration)}) and sampling settings
+ * ({@link Builder#route(String, Sampling)}), all within the call's one deadline.
  */
 public final class LlmRuntime {
   static {
@@ -128,9 +134,10 @@ public final class LlmRuntime {
     }
 
     /**
-     * Registers a further provider under {@code name}, for links that route a call to it with
-     * {@link dev.llmtask.spi.TaskCall#withProvider(String)} (a fallback). Calls go to the provider
-     * set with {@link #provider(LlmProvider)} unless a link routes them.
+     * Registers a further provider under {@code name}, for fallback routes written {@code name/model}
+     * and for links that route a call to it with {@link dev.llmtask.spi.TaskCall#withProvider(String)}.
+     * Calls go to the provider set with {@link #provider(LlmProvider)} unless a route or link sends them
+     * elsewhere.
      */
     public Builder provider(String name, LlmProvider provider) {
       namedProviders.put(Policies.notBlank(name, "provider name"), Objects.requireNonNull(provider, "provider"));

@@ -231,6 +231,7 @@ public final class TaskSpec<T> {
       return this;
     }
 
+    /** The sampling settings the annotation writes. */
     public Builder<T> sampling(Sampling sampling) {
       this.sampling = Objects.requireNonNull(sampling, "sampling");
       return this;
