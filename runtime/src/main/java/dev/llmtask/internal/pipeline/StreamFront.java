@@ -83,7 +83,11 @@ final class StreamFront<T> implements LlmStream<T>, ModelStreamListener {
     deliveredChars += piece.length();
     String shown = text == null ? piece : text.feed(piece);
     if (!shown.isEmpty()) {
-      deltaShown = true;
+      if (!deltaShown) { // time to first delta, for metrics and traces (dev.llmtask.CallRecord#FIRST_DELTA_MS)
+        deltaShown = true;
+        state.attributes().put(dev.llmtask.CallRecord.FIRST_DELTA_MS,
+            Long.toString((System.nanoTime() - state.startNanos) / 1_000_000));
+      }
       events.publish(new StreamEvent.Delta<>(shown), false);
     }
   }
