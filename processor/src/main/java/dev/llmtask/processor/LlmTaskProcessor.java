@@ -3,11 +3,13 @@ package dev.llmtask.processor;
 import com.google.auto.service.AutoService;
 import dev.llmtask.processor.check.CheckedInterface;
 import dev.llmtask.processor.check.Diagnostics;
+import dev.llmtask.processor.check.RouteChecker;
 import dev.llmtask.processor.check.TaskChecker;
 import dev.llmtask.processor.model.Annotations;
 import dev.llmtask.processor.model.ModelReader;
 import dev.llmtask.processor.model.Names;
 import dev.llmtask.processor.model.TaskInterfaceModel;
+import dev.llmtask.processor.model.TaskRoutes;
 import dev.llmtask.processor.write.ImplementationWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -15,6 +17,7 @@ import java.io.StringWriter;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import javax.annotation.processing.AbstractProcessor;
 import javax.annotation.processing.ProcessingEnvironment;
@@ -39,6 +42,7 @@ public final class LlmTaskProcessor extends AbstractProcessor {
   private ModelReader reader;
   private Diagnostics diagnostics;
   private TaskChecker checker;
+  private RouteChecker routeChecker;
   private ImplementationWriter writer;
   private Annotations annotations;
 
@@ -50,6 +54,7 @@ public final class LlmTaskProcessor extends AbstractProcessor {
     checker = new TaskChecker(env, diagnostics);
     writer = new ImplementationWriter(env);
     annotations = reader.annotations();
+    routeChecker = new RouteChecker(annotations, diagnostics);
   }
 
   @Override
@@ -96,8 +101,9 @@ public final class LlmTaskProcessor extends AbstractProcessor {
         }
         processed.add(name);
         CheckedInterface checked = checker.check(model);
-        if (checked != null) {
-          writer.write(checked).writeTo(processingEnv.getFiler());
+        Map<String, TaskRoutes> routes = routeChecker.check(model);
+        if (checked != null && routes != null) {
+          writer.write(checked, routes).writeTo(processingEnv.getFiler());
         }
       } catch (IOException e) {
         diagnostics.error("llmtask could not write " + name + "_LlmTask: " + e.getMessage(), iface);

@@ -158,6 +158,10 @@ class ResponseCacheTest {
             RotationFixture.SCHEMA.replace("365", "366"))).build().call(runtime, RotationFixture.invocation("t")));
     changes.put("model", () -> CACHED.call(runtime, RotationFixture.invocation("t")
         .options(CallOptions.builder().model("gpt-4o").build())));
+    changes.put("sampling settings", () -> CACHED.call(runtime, RotationFixture.invocation("t")
+        .options(CallOptions.builder().sampling(dev.llmtask.Sampling.builder().temperature(0).build()).build())));
+    changes.put("stop sequences", () -> CACHED.call(runtime, RotationFixture.invocation("t")
+        .options(CallOptions.builder().sampling(dev.llmtask.Sampling.builder().temperature(0).stop("}").build()).build())));
     changes.put("provider", () -> CACHED.call(runtime, RotationFixture.invocation("t")
         .options(CallOptions.builder().metadata("route", "other").build())));
     changes.put("system prompt", () -> CACHED.call(runtime, Invocation.<RotationDecision>of(

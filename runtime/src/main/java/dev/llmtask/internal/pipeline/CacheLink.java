@@ -4,6 +4,7 @@ import dev.llmtask.CacheMode;
 import dev.llmtask.CallOptions;
 import dev.llmtask.CallRecord;
 import dev.llmtask.RateCard;
+import dev.llmtask.Sampling;
 import dev.llmtask.codegen.TaskSpec;
 import dev.llmtask.internal.pipeline.OutputValidator.Verdict;
 import dev.llmtask.provider.ModelReply.Usage;
@@ -17,7 +18,10 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -32,8 +36,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The response cache: the call link just outside {@link RepairLink}, so it sees the route every
  * other link chose, stores only answers that passed every check, and a hit ends the call with
- * 0 attempts. The key is an HMAC over task, prompt version, output-schema hash, provider, model and
- * the rendered prompts (never the trace id, metadata or idempotency key). A hit is decoded and
+ * 0 attempts. The key is an HMAC over task, prompt version, output-schema hash, provider, model,
+ * the sampling settings of that route and the rendered prompts (never the trace id, metadata or
+ * idempotency key). Inside the fallback link, each route has entries of its own. A hit is decoded and
  * checked again; one that fails is a miss. Concurrent identical misses in this process make one
  * model call: the others wait for it and are hits. A store that fails makes the call a miss, with
  * one warning per outage. Streams are not served from the cache ({@code cache=bypassed}).
@@ -79,7 +84,7 @@ final class CacheLink implements CallInterceptor {
       chain.attributes().put(ATTRIBUTE, "bypassed");
       return chain.proceed(call);
     }
-    String key = key(state.spec, call);
+    String key = key(state.spec, call, state.policy.sampling(state.pipeline.settings, call.provider(), call.model()));
     if (mode == CacheMode.REFRESH) {
       chain.attributes().put(ATTRIBUTE, "refreshed");
       return lead(chain, state, key, ttl, true, null);
@@ -197,9 +202,15 @@ final class CacheLink implements CallInterceptor {
   }
 
   /** {@code llmtask:<task>:<hex HMAC>}; the task name keeps a shared store readable, the HMAC keeps prompts out. */
-  String key(TaskSpec<?> spec, TaskCall call) {
-    return "llmtask:" + call.task() + ":" + keys.ofParts(call.task(), call.promptVersion(), schemaHash(spec),
-        call.provider(), call.model(), call.systemPrompt(), call.userPrompt());
+  String key(TaskSpec<?> spec, TaskCall call, Sampling sampling) {
+    List<String> parts = new ArrayList<>(12);
+    Collections.addAll(parts, call.task(), call.promptVersion(), schemaHash(spec), call.provider(), call.model(),
+        call.systemPrompt(), call.userPrompt(), String.valueOf(sampling.temperature()), String.valueOf(sampling.topP()),
+        String.valueOf(sampling.maxOutputTokens()), String.valueOf(sampling.seed()));
+    if (sampling.stop() != null) { // each sequence a part of its own: no two lists encode alike
+      parts.addAll(sampling.stop());
+    }
+    return "llmtask:" + call.task() + ":" + keys.ofParts(parts.toArray(String[]::new));
   }
 
   private String schemaHash(TaskSpec<?> spec) {

@@ -2,6 +2,7 @@ package dev.llmtask.internal.pipeline;
 
 import dev.llmtask.CallOptions;
 import dev.llmtask.RateCard;
+import dev.llmtask.Sampling;
 import dev.llmtask.TelemetrySink;
 import dev.llmtask.codegen.TaskRunner;
 import dev.llmtask.provider.LlmProvider;
@@ -19,6 +20,10 @@ import java.util.Map;
  * @param provider the default provider
  * @param providers every provider by name, the default included
  * @param responseStore the response cache's store, or {@code null} when nothing is cached
+ * @param routeSampling sampling settings per route, keyed {@code provider/model}
+ * @param contextWindows the largest prompt per model in tokens, beyond what the rate card knows
+ * @param breakerFailures failed calls in a row that open a route's circuit
+ * @param breakerCooldown how long an open circuit stays open before a probe goes through
  */
 public record RuntimeSettings(
     LlmProvider provider,
@@ -39,6 +44,10 @@ public record RuntimeSettings(
     byte[] fingerprintKey,
     List<CallInterceptor> callInterceptors,
     List<ExchangeInterceptor> exchangeInterceptors,
+    Map<String, Sampling> routeSampling,
+    Map<String, Long> contextWindows,
+    int breakerFailures,
+    Duration breakerCooldown,
     ResponseStore responseStore) {
 
   /** The engine that runs the calls of a runtime with these settings; it starts two daemon scheduler threads. */

@@ -140,6 +140,7 @@ public final class OpenAiProvider extends HttpProvider {
       if (cacheKey != null) {
         g.writeStringField("prompt_cache_key", cacheKey);
       }
+      writeSampling(g, r.sampling(), "stop");
       if (stream) {
         g.writeBooleanField("stream", true);
         g.writeObjectFieldStart("stream_options");
@@ -229,8 +230,7 @@ public final class OpenAiProvider extends HttpProvider {
   }
 
   private static ProviderException contextAdvice(String code, ProviderException e) {
-    return "context_length_exceeded".equals(code)
-        ? HttpFailures.explained(e, HttpFailures.PROMPT_TOO_LONG) : e;
+    return "context_length_exceeded".equals(code) ? HttpFailures.contextTooLong(e) : e;
   }
 
   /** An error with no HTTP status of its own: the status its type or code stands for as a response. */
