@@ -102,4 +102,26 @@ class CacheDeclarationTest {
         """);
     assertThat(good).succeededWithoutWarnings();
   }
+
+  @Test
+  void aCachedTaskWithATemperatureAboveZeroWarnsUnlessSuppressed() {
+    String task = """
+        @LlmTask(promptVersion = "lookup@1", model = "gpt-4o-mini", temperature = %s)
+        public interface Lookup {
+          record Code(String code) {}
+
+          %s
+          @Cached(ttl = "1h")
+          @UserPrompt("The ISO code of {{country}}")
+          Code code(String country);
+        }
+        """;
+    Compilation warm = compile(task.formatted("0.7", ""));
+    assertThat(warm).succeeded();
+    assertThat(warm).hadWarningContaining("task method 'code' is @Cached with temperature 0.7");
+    assertThat(warm).hadWarningContaining("@SuppressWarnings(\"llmtask-cached-temperature\")");
+    assertThat(compile(task.formatted("0.7", "@SuppressWarnings(\"llmtask-cached-temperature\")")))
+        .succeededWithoutWarnings();
+    assertThat(compile(task.formatted("0", ""))).succeededWithoutWarnings();
+  }
 }
