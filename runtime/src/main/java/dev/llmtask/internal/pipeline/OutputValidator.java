@@ -19,6 +19,7 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.hibernate.validator.HibernateValidator;
 import org.hibernate.validator.messageinterpolation.ParameterMessageInterpolator;
 
 /**
@@ -96,10 +97,12 @@ final class OutputValidator {
     java.util.Objects.requireNonNull(VERSION_LOGGER); // set before the first use of Hibernate Validator
     // ParameterMessageInterpolator: standard messages without an expression-language dependency.
     // No META-INF/validation.xml is read (answers are checked by their annotations alone), which
-    // spares start-up the XML parser; every property is traversable, as without JPA.
-    return Validation.byDefaultProvider().configure()
+    // spares start-up the XML parser; every property is traversable, as without JPA, so caching the
+    // resolver's answers (a map and a holder per constraint on every validate) would be waste.
+    return Validation.byProvider(HibernateValidator.class).configure()
         .ignoreXmlConfiguration()
         .traversableResolver(ALL_TRAVERSABLE)
+        .enableTraversableResolverResultCache(false)
         .messageInterpolator(new ParameterMessageInterpolator())
         .buildValidatorFactory()
         .getValidator();
@@ -145,42 +148,54 @@ final class OutputValidator {
     return new Verdict<>(value, violations, joined, joined, how);
   }
 
+  /** The sorted violations, {@code List.of()} when none: a valid answer, the common case, allocates no collection here. */
   private <T> List<String> beanViolations(T value) {
     Validator validator = this.validator.join();
-    Set<String> out = new TreeSet<>();
+    Set<String> out = null;
     if (value instanceof Collection<?> items) {
       int i = 0;
       for (Object item : items) {
         if (item == null) {
-          out.add("items[" + i + "]: must not be null");
+          out = add(out, "items[" + i + "]: must not be null");
         } else {
-          addAll(out, validator.validate(item), "items[" + i + "].");
+          out = addAll(out, validator.validate(item), "items[" + i + "].");
         }
         i++;
       }
     } else {
-      addAll(out, validator.validate(value), "");
+      out = addAll(out, validator.validate(value), "");
     }
-    return new ArrayList<>(out);
+    return out == null ? List.of() : new ArrayList<>(out);
   }
 
-  private static void addAll(Set<String> out, Set<? extends ConstraintViolation<?>> violations, String prefix) {
+  private static Set<String> addAll(Set<String> out, Set<? extends ConstraintViolation<?>> violations, String prefix) {
     for (ConstraintViolation<?> v : violations) {
-      out.add(prefix + v.getPropertyPath() + ": " + v.getMessage());
+      out = add(out, prefix + v.getPropertyPath() + ": " + v.getMessage());
     }
+    return out;
+  }
+
+  private static Set<String> add(Set<String> out, String violation) {
+    Set<String> set = out == null ? new TreeSet<>() : out;
+    set.add(violation);
+    return set;
   }
 
   private static <T> List<String> checkViolations(T value, List<NamedCheck<T>> checks) {
-    List<String> out = new ArrayList<>();
-    for (NamedCheck<T> c : checks) {
+    List<String> out = null;
+    for (int i = 0; i < checks.size(); i++) { // by index: no iterator per call
+      NamedCheck<T> c = checks.get(i);
       List<String> found = c.check().violations(value);
-      if (found != null) {
+      if (found != null && !found.isEmpty()) {
+        if (out == null) {
+          out = new ArrayList<>(found.size());
+        }
         for (String s : found) {
           out.add(c.name() + ": " + s);
         }
       }
     }
-    return out;
+    return out == null ? List.of() : out;
   }
 
   private static <T> Verdict<T> invalid(String feedback, String reason, String unwrapped) {
