@@ -75,11 +75,11 @@ final class CacheLink implements CallInterceptor {
     CallState<?> state = ((CallChain) chain).state;
     TaskCall call = chain.call();
     CallOptions task = state.pipeline.settings.taskOptions().getOrDefault(state.spec.name(), CallOptions.none());
-    Duration ttl = CallPolicy.first(state.inv.options().cacheTtl(), task.cacheTtl(), state.spec.cacheTtl());
+    Duration ttl = CallPolicy.or(CallPolicy.or(state.inv.options().cacheTtl(), task.cacheTtl()), state.spec.cacheTtl());
     if (ttl == null || call.model() == null) {
       return chain.proceed(call);
     }
-    CacheMode mode = CallPolicy.first(state.inv.options().cache(), task.cache(), CacheMode.USE);
+    CacheMode mode = CallPolicy.or(CallPolicy.or(state.inv.options().cache(), task.cache()), CacheMode.USE);
     if (mode == CacheMode.BYPASS || state.mode == Mode.STREAM) {
       chain.attributes().put(ATTRIBUTE, "bypassed");
       return chain.proceed(call);
