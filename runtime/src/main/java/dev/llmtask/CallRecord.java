@@ -34,7 +34,7 @@ import java.util.Objects;
  * @param attributes string attributes set by links (e.g. {@code cache=hit}), in the order first set;
  *     never customer text. {@code answer_unwrapped=fence} when the accepted answer came wrapped in a
  *     Markdown code fence ({@code bom}: after a byte-order mark; {@code bom+fence}: both; the leniency
- *     rules are in docs/policies.md)
+ *     rules are in docs/policies.md); {@code first_delta_ms} on a streamed call ({@link #FIRST_DELTA_MS})
  */
 public record CallRecord(
     String traceId,
@@ -59,6 +59,13 @@ public record CallRecord(
 
   /** The name of the attribute that says the answer was unwrapped before decoding, and how. */
   public static final String ANSWER_UNWRAPPED = "answer_unwrapped";
+
+  /**
+   * The name of the attribute a streamed call carries once its first delta reached the caller: the
+   * milliseconds from the start of the call to that delta (for example {@code 212}). Absent for
+   * blocking and async calls and for a stream that delivered no text.
+   */
+  public static final String FIRST_DELTA_MS = "first_delta_ms";
 
   public CallRecord {
     Objects.requireNonNull(task, "task");

@@ -30,6 +30,7 @@ final class StreamFront<T> implements LlmStream<T>, ModelStreamListener {
   private final WrappedTextDeltas text;
   private volatile State phase = State.STARTED;
   private boolean started; // guarded by this
+  private boolean deltaShown; // guarded by this
   private volatile long deliveredChars; // written only under this
 
   StreamFront(CallState<T> state) {
@@ -67,6 +68,11 @@ final class StreamFront<T> implements LlmStream<T>, ModelStreamListener {
     deliveredChars += piece.length();
     String shown = text == null ? piece : text.feed(piece);
     if (!shown.isEmpty()) {
+      if (!deltaShown) { // time to first delta, for metrics and traces (dev.llmtask.CallRecord#FIRST_DELTA_MS)
+        deltaShown = true;
+        state.attributes().put(dev.llmtask.CallRecord.FIRST_DELTA_MS,
+            Long.toString((System.nanoTime() - state.startNanos) / 1_000_000));
+      }
       events.publish(new StreamEvent.Delta<>(shown), false);
     }
   }

@@ -167,7 +167,7 @@ public final class AnthropicProvider extends HttpProvider {
       output = text.toString(); // no tool call: the text is judged (and re-asked) like any invalid answer
     }
     return new ModelReply(output, finish, finish == Finish.REFUSED ? text.toString() : null,
-        usage(body.path("usage")), requestId);
+        usage(body.path("usage")), requestId, body.path("id").asText(null), body.path("model").asText(null));
   }
 
   static Finish finish(String stopReason) {
