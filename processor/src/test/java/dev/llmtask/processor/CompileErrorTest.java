@@ -259,6 +259,21 @@ class CompileErrorTest {
         """.formatted(component)).error(message, "record Counts(").nothingGenerated();
   }
 
+  @Test
+  void aJsonPropertyNameUsedTwiceIsAnErrorOnTheSecondComponent() {
+    compile("""
+        @LlmTask(promptVersion = "x@1")
+        public interface Desk {
+          record Tag(@com.fasterxml.jackson.annotation.JsonProperty("label") String first,
+              @com.fasterxml.jackson.annotation.JsonProperty("label") String second) {}
+
+          @UserPrompt("{{q}}")
+          Tag tag(String q);
+        }
+        """).error("Tag.second: the JSON property name \"label\" is used twice in Tag; give each component its own "
+        + "@JsonProperty name", "String second)").nothingGenerated();
+  }
+
   // 6b. prompt parameter types and {{parameter.component}} paths
 
   @ParameterizedTest
