@@ -2,6 +2,7 @@ package dev.llmtask.processor;
 
 import com.google.auto.service.AutoService;
 import dev.llmtask.processor.check.CheckedInterface;
+import dev.llmtask.processor.check.RouteChecker;
 import dev.llmtask.processor.check.TaskChecker;
 import dev.llmtask.processor.diagnostic.Problem;
 import dev.llmtask.processor.diagnostic.Read;
@@ -10,14 +11,17 @@ import dev.llmtask.processor.model.Annotations;
 import dev.llmtask.processor.model.ModelReader;
 import dev.llmtask.processor.model.Names;
 import dev.llmtask.processor.model.TaskInterfaceModel;
+import dev.llmtask.processor.model.TaskRoutes;
 import dev.llmtask.processor.write.ImplementationWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import javax.annotation.processing.AbstractProcessor;
 import javax.annotation.processing.ProcessingEnvironment;
@@ -46,6 +50,7 @@ public final class LlmTaskProcessor extends AbstractProcessor {
   private ModelReader reader;
   private Reporter reporter;
   private TaskChecker checker;
+  private RouteChecker routeChecker;
   private ImplementationWriter writer;
   private Annotations annotations;
 
@@ -57,6 +62,7 @@ public final class LlmTaskProcessor extends AbstractProcessor {
     checker = new TaskChecker(env);
     writer = new ImplementationWriter(env);
     annotations = reader.annotations();
+    routeChecker = new RouteChecker(annotations);
   }
 
   @Override
@@ -109,9 +115,12 @@ public final class LlmTaskProcessor extends AbstractProcessor {
         }
         processed.add(name);
         Read<CheckedInterface> checked = checker.check(read);
-        reporter.report(checked.problems());
-        if (checked.value() != null) {
-          writer.write(checked.value()).writeTo(processingEnv.getFiler());
+        Read<Map<String, TaskRoutes>> routes = routeChecker.check(model);
+        List<Problem> problems = new ArrayList<>(checked.problems());
+        problems.addAll(routes.problems());
+        reporter.report(problems);
+        if (checked.value() != null && routes.value() != null) {
+          writer.write(checked.value(), routes.value()).writeTo(processingEnv.getFiler());
         }
       } catch (IOException e) {
         reporter.report(List.of(Problem.error("llmtask could not write " + name + "_LlmTask: " + e.getMessage(),

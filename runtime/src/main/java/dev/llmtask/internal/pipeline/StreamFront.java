@@ -27,7 +27,8 @@ import java.util.stream.StreamSupport;
 final class StreamFront<T> implements LlmStream<T>, ModelStreamListener {
   private final CallState<T> state;
   private final ReplayPublisher<StreamEvent<T>> events = new ReplayPublisher<>();
-  private final WrappedTextDeltas text;
+  private final String textProperty;
+  private WrappedTextDeltas text; // guarded by this
   private volatile State phase = State.STARTED;
   private boolean started; // guarded by this
   private boolean deltaShown; // guarded by this
@@ -35,8 +36,22 @@ final class StreamFront<T> implements LlmStream<T>, ModelStreamListener {
 
   StreamFront(CallState<T> state) {
     this.state = state;
-    String property = state.spec.decoder().textProperty();
-    this.text = property == null ? null : new WrappedTextDeltas(property);
+    this.textProperty = state.spec.decoder().textProperty();
+    this.text = textProperty == null ? null : new WrappedTextDeltas(textProperty);
+  }
+
+  /**
+   * Before a fallback sends the stream to another route: true, with the pieces of the failed route
+   * forgotten, when no delta has reached the caller; false once one has (the answer is never
+   * continued on another model).
+   */
+  synchronized boolean restart() {
+    if (deltaShown || state.ended()) {
+      return false;
+    }
+    deliveredChars = 0;
+    text = textProperty == null ? null : new WrappedTextDeltas(textProperty);
+    return true;
   }
 
   /** The provider accepted the request: the stream begins. */

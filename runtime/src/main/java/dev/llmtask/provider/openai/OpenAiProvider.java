@@ -123,6 +123,7 @@ public final class OpenAiProvider extends HttpProvider {
       g.writeEndObject();
       g.writeEndObject();
       g.writeNumberField("max_completion_tokens", r.maxOutputTokens());
+      writeSampling(g, r.sampling(), "stop");
       if (stream) {
         g.writeBooleanField("stream", true);
         g.writeObjectFieldStart("stream_options");
@@ -211,8 +212,7 @@ public final class OpenAiProvider extends HttpProvider {
   }
 
   private static ProviderException contextAdvice(String code, ProviderException e) {
-    return "context_length_exceeded".equals(code)
-        ? HttpFailures.explained(e, HttpFailures.PROMPT_TOO_LONG) : e;
+    return "context_length_exceeded".equals(code) ? HttpFailures.contextTooLong(e) : e;
   }
 
   /** An error with no HTTP status of its own: the status its type or code stands for as a response. */
