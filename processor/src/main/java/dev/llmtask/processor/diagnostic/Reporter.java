@@ -16,7 +16,7 @@ import javax.lang.model.element.TypeElement;
 
 /**
  * The one place problems are printed: as compile errors and warnings on their element, in source order (the
- * position of the element, or of the annotation a problem is about), then by message, so a declaration with
+ * position of the element, or of the annotation or attribute a problem is about), then by message, so a declaration with
  * several mistakes lists them the same way in every build, whatever order the checks found them in.
  */
 public final class Reporter {
@@ -81,7 +81,8 @@ public final class Reporter {
     TreePath path = null;
     if (trees != null) {
       try {
-        path = p.mirror() != null ? trees.getPath(p.element(), p.mirror()) : null;
+        path = p.value() != null ? trees.getPath(p.element(), p.mirror(), p.value()) : null;
+        path = path == null && p.mirror() != null ? trees.getPath(p.element(), p.mirror()) : path;
         path = path != null ? path : trees.getPath(p.element());
       } catch (RuntimeException e) {
         path = null; // an element javac cannot place: order it by its enclosing elements
