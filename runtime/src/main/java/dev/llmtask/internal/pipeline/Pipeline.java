@@ -14,6 +14,7 @@ import dev.llmtask.spi.ExchangeInterceptor;
 import dev.llmtask.spi.Outcome;
 import dev.llmtask.spi.TaskCall;
 import dev.llmtask.spi.TaskCall.Mode;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -21,6 +22,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -42,6 +44,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * and {@link CallState#delay} (how to wait), {@link RepairLink} (no re-ask for a stream).
  */
 final class Pipeline implements TaskRunner {
+  /** How long an idle scheduler thread lives; a busy runtime keeps its threads, an unused one lets them end. */
+  private static final Duration SCHEDULER_IDLE = Duration.ofSeconds(5);
+
   final RuntimeSettings settings;
   final String defaultProviderName;
   final RecordLink recordLink;
@@ -84,6 +89,9 @@ final class Pipeline implements TaskRunner {
       return t;
     });
     pool.setRemoveOnCancelPolicy(true); // a cancelled retry delay leaves the queue at once
+    // idle threads end, so a runtime that is no longer used holds no thread and can be collected
+    pool.setKeepAliveTime(SCHEDULER_IDLE.toMillis(), TimeUnit.MILLISECONDS);
+    pool.allowCoreThreadTimeOut(true);
     this.scheduler = pool;
     this.failsafeScheduler = new InlineFirstScheduler(pool);
     this.ticker = new CallTicker(pool);
