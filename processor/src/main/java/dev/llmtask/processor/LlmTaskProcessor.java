@@ -2,9 +2,11 @@ package dev.llmtask.processor;
 
 import com.google.auto.service.AutoService;
 import dev.llmtask.processor.check.CheckedInterface;
-import dev.llmtask.processor.check.Diagnostics;
 import dev.llmtask.processor.check.RouteChecker;
 import dev.llmtask.processor.check.TaskChecker;
+import dev.llmtask.processor.diagnostic.Problem;
+import dev.llmtask.processor.diagnostic.Read;
+import dev.llmtask.processor.diagnostic.Reporter;
 import dev.llmtask.processor.model.Annotations;
 import dev.llmtask.processor.model.ModelReader;
 import dev.llmtask.processor.model.Names;
@@ -14,8 +16,10 @@ import dev.llmtask.processor.write.ImplementationWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -27,20 +31,24 @@ import javax.lang.model.SourceVersion;
 import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
+import javax.lang.model.element.PackageElement;
 import javax.lang.model.element.TypeElement;
 
 /**
  * The llmtask annotation processor: for every {@code @LlmTask} interface it reads a model, checks it
  * (every problem is a compile error on the offending element) and writes {@code <Interface>_LlmTask}.
- * Each interface is processed on its own: an error in one does not stop the others.
+ * Each interface is processed on its own: an error in one does not stop the others. The reader and the
+ * checker return their problems; they are printed in one place, the {@link Reporter}.
  */
 @AutoService(Processor.class)
 public final class LlmTaskProcessor extends AbstractProcessor {
   private final Set<String> processed = new HashSet<>();
   private final Set<String> deferred = new LinkedHashSet<>();
+  /** The top-level types compiled from source in this compilation, over all rounds so far. */
+  private final Set<String> sourceTypes = new HashSet<>();
 
   private ModelReader reader;
-  private Diagnostics diagnostics;
+  private Reporter reporter;
   private TaskChecker checker;
   private RouteChecker routeChecker;
   private ImplementationWriter writer;
@@ -49,12 +57,12 @@ public final class LlmTaskProcessor extends AbstractProcessor {
   @Override
   public synchronized void init(ProcessingEnvironment env) {
     super.init(env);
-    reader = new ModelReader(env);
-    diagnostics = new Diagnostics(env.getMessager());
-    checker = new TaskChecker(env, diagnostics);
+    reader = new ModelReader(env, this::fromSource);
+    reporter = new Reporter(env);
+    checker = new TaskChecker(env);
     writer = new ImplementationWriter(env);
     annotations = reader.annotations();
-    routeChecker = new RouteChecker(annotations, diagnostics);
+    routeChecker = new RouteChecker(annotations);
   }
 
   @Override
@@ -73,6 +81,11 @@ public final class LlmTaskProcessor extends AbstractProcessor {
     if (llmTask == null) {
       return false;
     }
+    for (Element root : round.getRootElements()) {
+      if (root instanceof TypeElement t) {
+        sourceTypes.add(t.getQualifiedName().toString());
+      }
+    }
     Set<TypeElement> interfaces = new LinkedHashSet<>();
     for (String name : deferred) {
       TypeElement t = processingEnv.getElementUtils().getTypeElement(name);
@@ -90,7 +103,8 @@ public final class LlmTaskProcessor extends AbstractProcessor {
         continue;
       }
       try {
-        TaskInterfaceModel model = reader.read(iface);
+        Read<TaskInterfaceModel> read = reader.read(iface);
+        TaskInterfaceModel model = read.value();
         if (model.hasErrorTypes()) {
           // A type is not resolvable yet (perhaps generated later). Retry next round; javac itself
           // reports types that never appear.
@@ -100,17 +114,22 @@ public final class LlmTaskProcessor extends AbstractProcessor {
           continue;
         }
         processed.add(name);
-        CheckedInterface checked = checker.check(model);
-        Map<String, TaskRoutes> routes = routeChecker.check(model);
-        if (checked != null && routes != null) {
-          writer.write(checked, routes).writeTo(processingEnv.getFiler());
+        Read<CheckedInterface> checked = checker.check(read);
+        Read<Map<String, TaskRoutes>> routes = routeChecker.check(model);
+        List<Problem> problems = new ArrayList<>(checked.problems());
+        problems.addAll(routes.problems());
+        reporter.report(problems);
+        if (checked.value() != null && routes.value() != null) {
+          writer.write(checked.value(), routes.value()).writeTo(processingEnv.getFiler());
         }
       } catch (IOException e) {
-        diagnostics.error("llmtask could not write " + name + "_LlmTask: " + e.getMessage(), iface);
+        reporter.report(List.of(Problem.error("llmtask could not write " + name + "_LlmTask: " + e.getMessage(),
+            iface)));
       } catch (RuntimeException e) {
         StringWriter trace = new StringWriter();
         e.printStackTrace(new PrintWriter(trace));
-        diagnostics.error("llmtask processor failed on " + name + "; please report this bug:\n" + trace, iface);
+        reporter.report(List.of(Problem.error("llmtask processor failed on " + name + "; please report this bug:\n"
+            + trace, iface)));
       }
     }
     return false;
@@ -127,18 +146,27 @@ public final class LlmTaskProcessor extends AbstractProcessor {
         case ENUM -> "an enum";
         default -> "a " + e.getKind().name().toLowerCase(Locale.ROOT);
       };
-      diagnostics.error("@LlmTask goes on an interface, not on " + kind + "; declare `public interface "
-          + t.getSimpleName() + " { … }` with abstract task methods, and the processor generates "
-          + ModelReader.generatedSimpleName(t) + " to implement it", e, mirror);
+      reporter.report(List.of(Problem.error("@LlmTask goes on an interface, not on " + kind + "; declare `public "
+          + "interface " + t.getSimpleName() + " { … }` with abstract task methods, and the processor generates "
+          + ModelReader.generatedSimpleName(t) + " to implement it", e, mirror, null)));
     } else if (e.getKind() == ElementKind.METHOD) {
       Element owner = e.getEnclosingElement();
       if (owner.getKind() == ElementKind.INTERFACE) {
         interfaces.add((TypeElement) owner);
       } else if (!annotations.has(owner, Names.LLM_TASK)) {
-        diagnostics.error("@LlmTask goes on a method of an interface, not of a "
+        reporter.report(List.of(Problem.error("@LlmTask goes on a method of an interface, not of a "
             + owner.getKind().name().toLowerCase(Locale.ROOT) + "; move '" + e.getSimpleName()
-            + "' into an interface as an abstract method", e, mirror);
+            + "' into an interface as an abstract method", e, mirror, null)));
       }
     }
+  }
+
+  /** Whether {@code e} belongs to a type compiled from source in this compilation (not read from a class file). */
+  private boolean fromSource(Element e) {
+    Element top = e;
+    while (top.getEnclosingElement() != null && !(top.getEnclosingElement() instanceof PackageElement)) {
+      top = top.getEnclosingElement();
+    }
+    return top instanceof TypeElement t && sourceTypes.contains(t.getQualifiedName().toString());
   }
 }

@@ -193,7 +193,7 @@ class CompileErrorTest {
           @UserPrompt("{{q}}")
           Ticket triage(String q);
         }
-        """.formatted(component)).error(message, "Ticket triage(").nothingGenerated();
+        """.formatted(component)).error(message, "record Tag(").nothingGenerated();
   }
 
   @ParameterizedTest
@@ -237,7 +237,7 @@ class CompileErrorTest {
         """)
         .error("task method 'triage' returns Triage, which is not a supported task result; declare Triage as a "
             + "record, e.g. `record Triage(String summary) {}`, or return a record, an enum", "Triage triage(")
-        .error("Counts.counts: int[] is not supported; use List<Integer> instead of an array", "Counts count(")
+        .error("Counts.counts: int[] is not supported; use List<Integer> instead of an array", "record Counts(")
         .nothingGenerated();
   }
 
@@ -256,7 +256,22 @@ class CompileErrorTest {
           @UserPrompt("{{q}}")
           Counts count(String q);
         }
-        """.formatted(component)).error(message, "Counts count(").nothingGenerated();
+        """.formatted(component)).error(message, "record Counts(").nothingGenerated();
+  }
+
+  @Test
+  void aJsonPropertyNameUsedTwiceIsAnErrorOnTheSecondComponent() {
+    compile("""
+        @LlmTask(promptVersion = "x@1")
+        public interface Desk {
+          record Tag(@com.fasterxml.jackson.annotation.JsonProperty("label") String first,
+              @com.fasterxml.jackson.annotation.JsonProperty("label") String second) {}
+
+          @UserPrompt("{{q}}")
+          Tag tag(String q);
+        }
+        """).error("Tag.second: the JSON property name \"label\" is used twice in Tag; give each component its own "
+        + "@JsonProperty name", "String second)").nothingGenerated();
   }
 
   // 6b. prompt parameter types and {{parameter.component}} paths
@@ -750,6 +765,76 @@ class CompileErrorTest {
         .error("task method 'noPrompt' has no @UserPrompt", "String noPrompt(")
         .nothingGenerated();
     assertThat(r.errors()).as(r.compilation().errors().toString()).isEqualTo(7);
+  }
+
+  @Test
+  void problemsAreReportedInSourceOrderThenByMessage() {
+    // found in another order: the answer's components while reading, then the interface, the task, its parameters
+    String src = HEADER + """
+        @LlmTask(timeout = "later")
+        public interface Desk {
+          @UserPrompt("{{missing}}")
+          Ticket ask(String q, @TraceId int trace);
+
+          record Ticket(String title, Object owner, int[] counts) {}
+        }
+        """;
+    Compilation c = Sources.compile(Sources.source("com.example.Desk", src)); // javac's own environment: positions
+    int annotation = line(src, "@LlmTask(");
+    int prompt = line(src, "@UserPrompt(");
+    int method = line(src, "Ticket ask(");
+    int record = line(src, "record Ticket(");
+    List<String> reported = c.errors().stream()
+        .map(d -> d.getLineNumber() + " " + d.getMessage(java.util.Locale.ROOT).split(";")[0]).toList();
+    assertThat(reported).containsExactly(
+        annotation + " malformed timeout \"later\"",
+        prompt + " placeholder {{missing}} in @UserPrompt names no parameter of 'ask'",
+        method + " task method 'ask' has no promptVersion",
+        method + " parameter 'q' is not used in any prompt: add {{q}} to @UserPrompt or @SystemPrompt, or annotate "
+            + "it @TraceId/@IdempotencyKey",
+        method + " @TraceId parameter 'trace' must be a String, not int",
+        record + " Ticket.owner: Object is not supported",
+        record + " Ticket.counts: int[] is not supported");
+  }
+
+  @Test
+  void aComponentInAnotherSourceFileIsReportedThereAndOneFromAClassFileOnTheTaskMethod() throws Exception {
+    String tag = """
+        package com.lib;
+
+        public record Tag(String label,
+            Object owner) {}
+        """;
+    String desk = HEADER + """
+        @LlmTask(promptVersion = "x@1")
+        public interface Desk {
+          @UserPrompt("{{q}}")
+          com.lib.Tag tag(String q);
+        }
+        """;
+    String message = "Tag.owner: Object is not supported; use a record, an enum, String, a number, a boolean";
+    JavaFileObject tagFile = Sources.source("com.lib.Tag", tag);
+    JavaFileObject deskFile = Sources.source("com.example.Desk", desk);
+
+    Compilation together = Sources.compile(deskFile, tagFile);
+    assertThat(together).hadErrorContaining(message).inFile(tagFile).onLine(line(tag, "Object owner"));
+    assertThat(together.errors()).hasSize(1);
+
+    Compilation library = Compiler.javac().compile(tagFile);
+    assertThat(library).succeeded();
+    java.nio.file.Path classes = java.nio.file.Files.createTempDirectory("llmtask-tag-classes");
+    for (JavaFileObject generated : library.generatedFiles()) {
+      if (generated.getKind() == JavaFileObject.Kind.CLASS) {
+        java.nio.file.Path target = classes.resolve("com/lib/Tag.class");
+        java.nio.file.Files.createDirectories(target.getParent());
+        try (java.io.InputStream in = generated.openInputStream()) {
+          java.nio.file.Files.copy(in, target);
+        }
+      }
+    }
+    Compilation separately = Sources.compileWithClasspath(e -> false, List.of(classes.toFile()), deskFile);
+    assertThat(separately).hadErrorContaining(message).inFile(deskFile).onLine(line(desk, " tag("));
+    assertThat(separately.errors()).hasSize(1);
   }
 
   @Test

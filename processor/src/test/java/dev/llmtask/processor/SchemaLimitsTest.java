@@ -17,8 +17,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The OpenAI strict limits, each at the limit (compiles, and an independent count of the generated
- * schema shows it really is at the limit) and one past it (a compile error on the task method naming
- * the dialect and the path). The sources are generated.
+ * schema shows it really is at the limit) and one past it (a compile error naming the dialect and the
+ * path: on the record component for a limit inside one property, on the task method for a whole-schema
+ * total). The sources are generated.
  */
 class SchemaLimitsTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -56,9 +57,15 @@ class SchemaLimitsTest {
     return JSON.readTree(Sources.staticString(c, "com.example.Big_LlmTask", "EXTRACT_OPENAI_SCHEMA"));
   }
 
+  /** A whole-schema limit: one error, on the task method. */
   private static void fails(Compilation c, String src, String message) {
+    failsOn(c, src, message, " extract(");
+  }
+
+  /** One error, on the line holding {@code marker} (the component a limit inside one property is about). */
+  private static void failsOn(Compilation c, String src, String message, String marker) {
     assertThat(c).hadErrorContaining(message).inFile(c.sourceFiles().get(0))
-        .onLine(Sources.line(src, " extract("));
+        .onLine(Sources.line(src, marker));
     assertThat(c.errors()).hasSize(1);
   }
 
@@ -90,8 +97,9 @@ class SchemaLimitsTest {
   @Test
   void elevenLevelsOfNestedObjectsAreAnError() {
     String src = chain(11);
-    fails(compile(src), src, "L1" + ".next".repeat(10) + ": " + DIALECT + " allows at most 10 levels of nested "
-        + "objects, and this object is level 11; flatten the answer (move nested records up) or split the task");
+    failsOn(compile(src), src, "L1" + ".next".repeat(10) + ": " + DIALECT + " allows at most 10 levels of nested "
+        + "objects, and this object is level 11; flatten the answer (move nested records up) or split the task",
+        "record L10(");
   }
 
   @Test
@@ -190,9 +198,9 @@ class SchemaLimitsTest {
     List<String> values = new ArrayList<>(IntStream.range(0, 299).mapToObj(i -> pad("E" + i + "_", 50)).toList());
     values.add(pad("E299_", 51));
     String src = desk("Root", List.of("enum E { " + String.join(", ", values) + " }", record("Root", List.of("E e"))));
-    fails(compile(src), src, "Root.e: " + DIALECT + " allows at most 15000 characters across the values of an enum "
-        + "with more than 250 values, and this enum has 300 values with 15001 characters; shorten the values "
-        + "(@JsonProperty) or use a String with a @Check that looks the value up");
+    failsOn(compile(src), src, "Root.e: " + DIALECT + " allows at most 15000 characters across the values of an "
+        + "enum with more than 250 values, and this enum has 300 values with 15001 characters; shorten the values "
+        + "(@JsonProperty) or use a String with a @Check that looks the value up", "record Root(");
   }
 
   // characters across names
@@ -268,7 +276,8 @@ class SchemaLimitsTest {
   void anInterfaceNamingOpenAiAmongItsDialectsIsHeldToItsLimits() {
     String src = chain(SchemaLimits.MAX_NESTING + 1).replace("@LlmTask(promptVersion = \"big@1\")",
         "@LlmTask(promptVersion = \"big@1\", dialects = {LlmTask.Dialect.ANTHROPIC, LlmTask.Dialect.OPENAI})");
-    fails(compile(src), src, DIALECT + " allows at most " + SchemaLimits.MAX_NESTING + " levels of nested objects");
+    failsOn(compile(src), src, DIALECT + " allows at most " + SchemaLimits.MAX_NESTING + " levels of nested objects",
+        "record L10(");
   }
 
   @Test

@@ -285,7 +285,8 @@ class StreamingTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("providers")
   void cancellingMidStreamClosesTheConnectionAndEndsCancelled(String name, Function<LlmSimulator, LlmProvider> provider) throws Exception {
-    sim.enqueue(SimulatedReply.json(VALID).withChunkSize(4).withChunkDelay(Duration.ofMillis(100)));
+    // chunks far apart: a cancel that waited for the next chunk would take over a second
+    sim.enqueue(SimulatedReply.json(VALID).withChunkSize(4).withChunkDelay(Duration.ofMillis(1_500)));
     int closedBefore = sim.closedStreams();
     LlmStream<RotationDecision> stream = ROTATION.stream(runtime(provider), RotationFixture.invocation("t"));
     List<StreamEvent<RotationDecision>> seen = new CopyOnWriteArrayList<>();
@@ -299,7 +300,7 @@ class StreamingTest {
     stream.cancel();
     long cancelMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
 
-    assertThat(cancelMs).isLessThan(100);
+    assertThat(cancelMs).as("cancel returns without waiting for the next chunk").isLessThan(750);
     assertThat(stream.state()).isEqualTo(LlmStream.State.CANCELLED);
     assertThat(seen.get(seen.size() - 1)).isInstanceOf(StreamEvent.Cancelled.class);
     assertThatThrownBy(stream::await).isInstanceOfSatisfying(LlmTaskException.class,

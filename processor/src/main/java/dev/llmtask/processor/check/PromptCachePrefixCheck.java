@@ -1,5 +1,6 @@
 package dev.llmtask.processor.check;
 
+import dev.llmtask.processor.diagnostic.Report;
 import dev.llmtask.processor.model.PromptModel;
 import dev.llmtask.processor.model.PromptTemplate.Literal;
 import dev.llmtask.processor.model.PromptTemplate.Placeholder;
@@ -15,15 +16,9 @@ import java.util.List;
  */
 final class PromptCachePrefixCheck {
   static final int STABLE_CHARS = 40;
-  private final Diagnostics diagnostics;
-
-  PromptCachePrefixCheck(Diagnostics diagnostics) {
-    this.diagnostics = diagnostics;
-  }
-
-  void check(TaskMethodModel t) {
+  void check(TaskMethodModel t, Report report) {
     PromptModel system = t.system();
-    if (system == null || system.problem() != null) {
+    if (system == null || !system.readable()) {
       return;
     }
     List<Segment> segments = system.template().segments();
@@ -37,7 +32,7 @@ final class PromptCachePrefixCheck {
       }
     }
     if (first != null && stableAfter >= STABLE_CHARS) {
-      diagnostics.warning("the system prompt of '" + t.methodName() + "' puts {{" + first + "}} before "
+      report.warning("the system prompt of '" + t.methodName() + "' puts {{" + first + "}} before "
           + stableAfter + " characters of stable text: provider prompt caches match an exact prefix, so that"
           + " text is never served from the cache; move variable content after the stable part (or into the user"
           + " prompt)", t.element());

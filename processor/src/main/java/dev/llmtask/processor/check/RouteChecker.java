@@ -1,5 +1,7 @@
 package dev.llmtask.processor.check;
 
+import dev.llmtask.processor.diagnostic.Read;
+import dev.llmtask.processor.diagnostic.Report;
 import dev.llmtask.processor.model.Annotations;
 import dev.llmtask.processor.model.Attr;
 import dev.llmtask.processor.model.TaskInterfaceModel;
@@ -16,7 +18,7 @@ import java.util.regex.Pattern;
  * Checks each task's fallback routes and sampling settings: routes written {@code provider/model}, no
  * trigger another route cannot fix, settings in their ranges, and, for routes on the {@code openai} and
  * {@code anthropic} providers, a dialect the interface's schemas were checked for and settings that
- * provider can send. Every problem is a compile error on the attribute.
+ * provider can send. Every problem is a compile error on the attribute, returned for the one reporter.
  */
 public final class RouteChecker {
   /** The same syntax as the runtime's: a provider name, a slash, a model name without spaces. */
@@ -25,23 +27,23 @@ public final class RouteChecker {
   private static final int MAX_STOP = 4;
 
   private final Annotations annotations;
-  private final Diagnostics diagnostics;
+  /** The problems of the interface being checked. */
+  private Report report;
 
-  public RouteChecker(Annotations annotations, Diagnostics diagnostics) {
+  public RouteChecker(Annotations annotations) {
     this.annotations = annotations;
-    this.diagnostics = diagnostics;
   }
 
-  /** The routes of each task (by method name), or {@code null} when any has an error. */
-  public Map<String, TaskRoutes> check(TaskInterfaceModel model) {
-    int before = diagnostics.errorCount();
+  /** The routes of each task (by method name), or a null value when any has an error; with the problems. */
+  public Read<Map<String, TaskRoutes>> check(TaskInterfaceModel model) {
+    report = new Report();
     Map<String, TaskRoutes> out = new HashMap<>();
     for (TaskMethodModel task : model.tasks()) {
       TaskRoutes routes = TaskRoutes.read(annotations, task.element());
       check(routes, model.dialects());
       out.put(task.methodName(), routes);
     }
-    return diagnostics.errorCount() == before ? out : null;
+    return new Read<>(report.hasErrors() ? null : out, report.problems());
   }
 
   private void check(TaskRoutes r, Set<String> dialects) {
@@ -110,6 +112,6 @@ public final class RouteChecker {
   }
 
   private void error(Attr<?> attr, String message) {
-    diagnostics.error(message, attr.element(), attr.mirror(), attr.annotationValue());
+    report.error(message, attr.element(), attr.mirror(), attr.annotationValue());
   }
 }

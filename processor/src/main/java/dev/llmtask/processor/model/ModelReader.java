@@ -1,5 +1,7 @@
 package dev.llmtask.processor.model;
 
+import dev.llmtask.processor.diagnostic.Read;
+import dev.llmtask.processor.diagnostic.Report;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -7,6 +9,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import javax.annotation.processing.Filer;
 import javax.annotation.processing.ProcessingEnvironment;
 import javax.lang.model.element.AnnotationMirror;
@@ -26,25 +29,32 @@ import javax.tools.FileObject;
 import javax.tools.JavaFileManager;
 import javax.tools.StandardLocation;
 
-/** Reads a task interface's elements into a {@link TaskInterfaceModel}. Reports nothing: the checker does. */
+/**
+ * Reads a task interface's elements into a {@link TaskInterfaceModel}, returning what it cannot read (an
+ * unsupported return type, an unreadable prompt) as problems with it; it prints nothing.
+ */
 public final class ModelReader {
   private final Elements elements;
   private final Types types;
   private final Filer filer;
   private final Annotations annotations;
+  private final Predicate<Element> fromSource;
 
-  public ModelReader(ProcessingEnvironment env) {
+  /** {@code fromSource} tells whether an element is compiled from source in this compilation. */
+  public ModelReader(ProcessingEnvironment env, Predicate<Element> fromSource) {
     this.elements = env.getElementUtils();
     this.types = env.getTypeUtils();
     this.filer = env.getFiler();
     this.annotations = new Annotations(elements);
+    this.fromSource = fromSource;
   }
 
   public Annotations annotations() {
     return annotations;
   }
 
-  public TaskInterfaceModel read(TypeElement iface) {
+  public Read<TaskInterfaceModel> read(TypeElement iface) {
+    Report report = new Report();
     Optional<AnnotationMirror> ifaceTask = annotations.find(iface, Names.LLM_TASK);
     List<TaskMethodModel> tasks = new ArrayList<>();
     List<CheckMethodModel> checks = new ArrayList<>();
@@ -57,7 +67,7 @@ public final class ModelReader {
       if (!method.getModifiers().contains(Modifier.ABSTRACT)) {
         continue; // default, static and private methods are the user's own code
       }
-      tasks.add(readTask(method, ifaceTask));
+      tasks.add(readTask(method, ifaceTask, report));
     }
     // @Check default methods inherited from superinterfaces apply too: the generated class inherits them.
     for (ExecutableElement method : ElementFilter.methodsIn(elements.getAllMembers(iface))) {
@@ -66,8 +76,8 @@ public final class ModelReader {
       }
     }
     String pkg = elements.getPackageOf(iface).getQualifiedName().toString();
-    return new TaskInterfaceModel(iface, pkg, generatedSimpleName(iface), List.copyOf(tasks), List.copyOf(checks),
-        dialects(ifaceTask));
+    return new Read<>(new TaskInterfaceModel(iface, pkg, generatedSimpleName(iface), List.copyOf(tasks),
+        List.copyOf(checks), dialects(ifaceTask)), report.problems());
   }
 
   /** The dialect names of the interface's {@code dialects} attribute, or all when it names none. */
@@ -96,7 +106,7 @@ public final class ModelReader {
     return String.join("_", names) + "_LlmTask";
   }
 
-  private TaskMethodModel readTask(ExecutableElement method, Optional<AnnotationMirror> ifaceTask) {
+  private TaskMethodModel readTask(ExecutableElement method, Optional<AnnotationMirror> ifaceTask, Report report) {
     Optional<AnnotationMirror> methodTask = annotations.find(method, Names.LLM_TASK);
     Element iface = method.getEnclosingElement();
     String methodName = method.getSimpleName().toString();
@@ -151,12 +161,14 @@ public final class ModelReader {
       }
     }
     OutputModel output = null;
-    List<String> typeProblems = List.of();
-    if (returnProblem == null && !errorTypes) {
-      OutputTypeReader.Result r = OutputTypeReader.read(valueType, types, elements, annotations);
+    TypeMirror resultType = null;
+    if (returnProblem != null) {
+      report.error("task method '" + methodName + "' returns " + returnProblem, method);
+    } else if (!errorTypes) {
+      OutputTypeReader.Result r = OutputTypeReader.read(valueType, method, types, elements, annotations, fromSource);
       output = r.output();
-      returnProblem = r.rootProblem();
-      typeProblems = r.problems();
+      resultType = r.resultType();
+      report.addAll(r.problems());
       errorTypes = r.errorTypes();
     }
     for (ParameterModel p : params) {
@@ -173,13 +185,12 @@ public final class ModelReader {
         inherited(method, methodTask, iface, ifaceTask, "timeout"),
         inheritedInt(method, methodTask, iface, ifaceTask, "maxRetries"),
         inheritedInt(method, methodTask, iface, ifaceTask, "repairs"),
-        readPrompt(method, Names.SYSTEM_PROMPT),
-        readPrompt(method, Names.USER_PROMPT),
+        readPrompt(method, Names.SYSTEM_PROMPT, report),
+        readPrompt(method, Names.USER_PROMPT, report),
         List.copyOf(params),
-        returnProblem == null ? shape : null,
-        returnProblem == null ? output : null,
-        returnProblem,
-        typeProblems,
+        resultType == null ? null : shape,
+        resultType,
+        output,
         errorTypes);
   }
 
@@ -211,7 +222,7 @@ public final class ModelReader {
     return own.present() ? own : ifaceTask.map(m -> intAttr(iface, m, attribute)).orElse(Attr.absent());
   }
 
-  private PromptModel readPrompt(ExecutableElement method, String annotation) {
+  private PromptModel readPrompt(ExecutableElement method, String annotation, Report report) {
     Optional<AnnotationMirror> found = annotations.find(method, annotation);
     if (found.isEmpty()) {
       return null;
@@ -222,24 +233,27 @@ public final class ModelReader {
     String resource = annotations.string(mirror, "resource").trim();
     AnnotationValue resourceValue = annotations.explicitValue(mirror, "resource");
     if (!value.isEmpty() && !resource.isEmpty()) {
-      return new PromptModel(mirror, PromptTemplate.parse(""), simple
-          + " has both a value and a resource; keep one: " + simple + "(\"…\") or " + simple
-          + "(resource = \"" + resource + "\")", resourceValue);
+      report.error(simple + " has both a value and a resource; keep one: " + simple
+          + "(\"…\") or " + simple + "(resource = \"" + resource + "\")", method, mirror, resourceValue);
+      return new PromptModel(mirror, null); // the text could not be read
     }
     if (!resource.isEmpty()) {
       String text = readResource(resource);
       if (text == null) {
-        return new PromptModel(mirror, PromptTemplate.parse(""), simple + " resource \"" + resource
+        report.error(simple + " resource \"" + resource
             + "\" was not found on the class path or source path; put the file at src/main/resources/"
-            + stripSlash(resource) + " or write the text inline as " + simple + "(\"…\")", resourceValue);
+            + stripSlash(resource) + " or write the text inline as " + simple + "(\"…\")", method, mirror,
+            resourceValue);
+        return new PromptModel(mirror, null); // the text could not be read
       }
-      return new PromptModel(mirror, PromptTemplate.parse(text), null, null);
+      return new PromptModel(mirror, PromptTemplate.parse(text));
     }
     if (value.isEmpty()) {
-      return new PromptModel(mirror, PromptTemplate.parse(""), simple + " is empty; write " + simple
-          + "(\"… {{parameter}} …\") or " + simple + "(resource = \"prompts/….txt\")", null);
+      report.error(simple + " is empty; write " + simple + "(\"… {{parameter}} …\") or "
+          + simple + "(resource = \"prompts/….txt\")", method, mirror);
+      return new PromptModel(mirror, null); // the text could not be read
     }
-    return new PromptModel(mirror, PromptTemplate.parse(value), null, null);
+    return new PromptModel(mirror, PromptTemplate.parse(value));
   }
 
   private String readResource(String resource) {

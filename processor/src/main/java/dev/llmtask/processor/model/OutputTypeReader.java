@@ -1,15 +1,13 @@
 package dev.llmtask.processor.model;
 
-import java.math.BigDecimal;
-import java.util.ArrayDeque;
+import dev.llmtask.processor.diagnostic.Problem;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
@@ -29,7 +27,8 @@ import javax.lang.model.util.Types;
 /**
  * Reads a task's answer type into an {@link OutputModel}: records, enums, strings, numbers, booleans,
  * lists and optionals, with nullability, wire names, descriptions and Bean Validation constraints.
- * Unsupported types become problems with their path ({@code Ticket.tags[].owner}).
+ * Unsupported types become problems with their path ({@code Ticket.tags[].owner}), reported on the record
+ * component when its record is compiled from source in this compilation, else on the task method.
  */
 public final class OutputTypeReader {
   public static final String SUPPORTED =
@@ -38,28 +37,43 @@ public final class OutputTypeReader {
   private final Types types;
   private final Elements elements;
   private final Annotations annotations;
+  private final ConstraintReader constraints;
+  private final ExecutableElement method;
+  private final Predicate<Element> fromSource;
 
   private final Map<String, RecordDef> records = new LinkedHashMap<>();
   private final Set<String> inProgress = new HashSet<>();
   private final List<String> discovery = new ArrayList<>();
-  private final List<String> problems = new ArrayList<>();
+  private final List<Problem> problems = new ArrayList<>();
   private boolean errorTypes;
 
-  private OutputTypeReader(Types types, Elements elements, Annotations annotations) {
+  private OutputTypeReader(Types types, Elements elements, Annotations annotations, ExecutableElement method,
+      Predicate<Element> fromSource) {
     this.types = types;
     this.elements = elements;
     this.annotations = annotations;
+    this.constraints = new ConstraintReader(annotations);
+    this.method = method;
+    this.fromSource = fromSource;
   }
 
-  /** The result of reading a return type's value type {@code T}. */
-  public record Result(OutputModel output, String rootProblem, List<String> problems, boolean errorTypes) {}
+  /**
+   * The result of reading a return type's value type {@code T}.
+   *
+   * @param output the answer type, or null when it or a type inside it is not supported
+   * @param resultType the task's value type (boxed when primitive), or null when not supported as a result
+   * @param problems the unsupported types, each reported on its component or the task method
+   * @param errorTypes whether a type could not be resolved yet
+   */
+  public record Result(OutputModel output, TypeMirror resultType, List<Problem> problems, boolean errorTypes) {}
 
   /**
-   * Reads {@code valueType} (the {@code T} of a task method, after unwrapping {@code LlmResult} and
-   * {@code CompletableFuture}).
+   * Reads {@code valueType} (the {@code T} of task method {@code method}, after unwrapping {@code LlmResult}
+   * and {@code CompletableFuture}); {@code fromSource} tells whether an element is compiled from source here.
    */
-  public static Result read(TypeMirror valueType, Types types, Elements elements, Annotations annotations) {
-    return new OutputTypeReader(types, elements, annotations).readRoot(valueType);
+  public static Result read(TypeMirror valueType, ExecutableElement method, Types types, Elements elements,
+      Annotations annotations, Predicate<Element> fromSource) {
+    return new OutputTypeReader(types, elements, annotations, method, fromSource).readRoot(valueType);
   }
 
   private Result readRoot(TypeMirror t) {
@@ -83,7 +97,7 @@ public final class OutputTypeReader {
             return finish(OutputModel.Kind.LIST, t, arg, Slot.of(new ValueType.Array(items)));
           }
           if (item.getKind() == ElementKind.ENUM || scalarKind(item.getQualifiedName().toString()) != null) {
-            Slot items = readSlot(arg, OutputModel.ITEMS_PROPERTY + "[]", List.of());
+            Slot items = readSlot(arg, OutputModel.ITEMS_PROPERTY + "[]", List.of(), method);
             return finish(OutputModel.Kind.LIST, t, arg, Slot.of(new ValueType.Array(items)));
           }
         }
@@ -93,14 +107,14 @@ public final class OutputTypeReader {
         return rootProblem(t);
       }
       if (e.getKind() == ElementKind.ENUM || scalarKind(qn) != null) {
-        Slot value = readSlot(t, OutputModel.VALUE_PROPERTY, List.of());
+        Slot value = readSlot(t, OutputModel.VALUE_PROPERTY, List.of(), method);
         return finish(OutputModel.Kind.WRAPPED, t, t, value);
       }
       return rootProblem(t);
     }
     if (t.getKind().isPrimitive() && t.getKind() != TypeKind.CHAR) {
       TypeMirror boxed = types.boxedClass(types.getPrimitiveType(t.getKind())).asType();
-      Slot value = readSlot(t, OutputModel.VALUE_PROPERTY, List.of());
+      Slot value = readSlot(t, OutputModel.VALUE_PROPERTY, List.of(), method);
       return finish(OutputModel.Kind.WRAPPED, boxed, boxed, value);
     }
     return rootProblem(t);
@@ -108,24 +122,28 @@ public final class OutputTypeReader {
 
   private Result rootProblem(TypeMirror t) {
     String advice = TypeText.isOwnClass(t) ? TypeText.recordAdvice(t) + ", or return " : "return ";
-    return new Result(null, TypeText.describe(t) + ", which is not a supported task result; " + advice
+    return new Result(null, null, List.of(Problem.error("task method '" + method.getSimpleName() + "' returns "
+        + TypeText.describe(t) + ", which is not a supported task result; " + advice
         + "a record, an enum, String, a number, a boolean or a List<…> of those, optionally inside LlmResult<…> "
-        + "and/or CompletableFuture<…>, or inside LlmStream<…>",
-        List.of(), false);
+        + "and/or CompletableFuture<…>, or inside LlmStream<…>", method)), false);
   }
 
   private Result finish(OutputModel.Kind kind, TypeMirror resultType, TypeMirror decodeType, Slot root) {
     if (errorTypes) {
       return new Result(null, null, List.copyOf(problems), true);
     }
+    if (!problems.isEmpty()) {
+      return new Result(null, resultType, List.copyOf(problems), false);
+    }
     Map<String, RecordDef> ordered = new LinkedHashMap<>();
     for (String qn : discovery) {
       ordered.put(qn, records.get(qn));
     }
-    Set<String> recursive = recursiveRecords();
+    RecordGraph graph = new RecordGraph(ordered);
+    Set<String> recursive = graph.recursive();
     OutputModel model = new OutputModel(kind, resultType, decodeType, root, ordered, recursive,
-        definitions(root, recursive));
-    return new Result(model, null, List.copyOf(problems), false);
+        graph.definitions(root, recursive));
+    return new Result(model, resultType, List.of(), false);
   }
 
   private ValueType.Ref readRecord(TypeElement record, String path) {
@@ -152,12 +170,17 @@ public final class OutputTypeReader {
         jsonName = name;
       }
       String propertyPath = path + "." + name;
+      // A component compiled here is where its problems are reported; one from a class file has no source line.
+      // javac (17) locates the component's field, declared at the component, but not the component element.
+      Element source = fromSource.test(rc) ? (field != null ? field : rc) : null;
+      Element at = source != null ? source : method;
       if (!jsonNames.add(jsonName)) {
-        problems.add(propertyPath + ": the JSON property name \"" + jsonName
-            + "\" is used twice in " + record.getSimpleName() + "; give each component its own @JsonProperty name");
+        problems.add(Problem.error(propertyPath + ": the JSON property name \"" + jsonName
+            + "\" is used twice in " + record.getSimpleName() + "; give each component its own @JsonProperty name",
+            at));
       }
       TypeMirror type = field != null ? field.asType() : rc.asType();
-      Slot slot = readSlot(type, propertyPath, decl);
+      Slot slot = readSlot(type, propertyPath, decl, at);
       String description = description(decl, Names.JSON_PROPERTY_DESCRIPTION);
       if (description == null) {
         description = doc.params().get(name);
@@ -165,7 +188,7 @@ public final class OutputTypeReader {
       if (description != null) {
         slot = new Slot(slot.type(), slot.nullable(), slot.constraints(), description);
       }
-      properties.add(new Property(jsonName, slot));
+      properties.add(new Property(jsonName, slot, source));
     }
     List<AnnotationMirror> recordAnnotations = new ArrayList<>(record.getAnnotationMirrors());
     String description = description(recordAnnotations, Names.JSON_CLASS_DESCRIPTION);
@@ -175,8 +198,11 @@ public final class OutputTypeReader {
     return new ValueType.Ref(qn);
   }
 
-  /** Reads the value at {@code path}; {@code declared} holds the declaration annotations of its component. */
-  private Slot readSlot(TypeMirror type, String path, List<AnnotationMirror> declared) {
+  /**
+   * Reads the value at {@code path}; {@code declared} holds the declaration annotations of its component, and
+   * {@code at} is where a problem with it is reported.
+   */
+  private Slot readSlot(TypeMirror type, String path, List<AnnotationMirror> declared, Element at) {
     List<AnnotationMirror> all = new ArrayList<>(declared);
     all.addAll(Annotations.merged(List.of(type)));
     boolean nullable = all.stream().anyMatch(a -> Annotations.simpleName(a).equals("Nullable"));
@@ -196,13 +222,14 @@ public final class OutputTypeReader {
         errorTypes = true;
         return Slot.of(new ValueType.Scalar(ValueType.ScalarKind.STRING));
       case DECLARED:
-        return readDeclared((DeclaredType) type, path, all, nullable);
+        return readDeclared((DeclaredType) type, path, all, nullable, at);
       default:
-        return unsupported(type, path);
+        return unsupported(type, path, at);
     }
   }
 
-  private Slot readDeclared(DeclaredType type, String path, List<AnnotationMirror> all, boolean nullable) {
+  private Slot readDeclared(DeclaredType type, String path, List<AnnotationMirror> all, boolean nullable,
+      Element at) {
     TypeElement element = (TypeElement) type.asElement();
     String qn = element.getQualifiedName().toString();
     ValueType.ScalarKind scalar = scalarKind(qn);
@@ -212,43 +239,43 @@ public final class OutputTypeReader {
     if (qn.equals("java.util.List") || qn.equals("java.util.Optional")) {
       List<? extends TypeMirror> args = type.getTypeArguments();
       if (args.isEmpty()) {
-        problems.add(path + ": raw " + element.getSimpleName() + " is not supported; write "
-            + element.getSimpleName() + "<…> with a type argument (" + SUPPORTED + ")");
+        problems.add(Problem.error(path + ": raw " + element.getSimpleName() + " is not supported; write "
+            + element.getSimpleName() + "<…> with a type argument (" + SUPPORTED + ")", at));
         return Slot.of(new ValueType.Scalar(ValueType.ScalarKind.STRING));
       }
       TypeMirror arg = args.get(0);
       if (arg.getKind() == TypeKind.WILDCARD) {
         WildcardType w = (WildcardType) arg;
-        problems.add(path + ": the wildcard " + TypeText.describe(type) + " is not supported; name the element type, "
-            + "e.g. " + element.getSimpleName() + "<" + (w.getExtendsBound() != null ? TypeText.describe(w.getExtendsBound()) : "String")
-            + ">");
+        problems.add(Problem.error(path + ": the wildcard " + TypeText.describe(type) + " is not supported; name the "
+            + "element type, e.g. " + element.getSimpleName() + "<"
+            + (w.getExtendsBound() != null ? TypeText.describe(w.getExtendsBound()) : "String") + ">", at));
         return Slot.of(new ValueType.Scalar(ValueType.ScalarKind.STRING));
       }
       if (qn.equals("java.util.Optional")) {
         // Constraints on an Optional component apply to its value (Bean Validation unwraps Optional).
         List<AnnotationMirror> inner = new ArrayList<>(all);
         inner.removeIf(a -> Annotations.simpleName(a).equals("Nullable"));
-        Slot value = readSlot(arg, path, inner);
+        Slot value = readSlot(arg, path, inner, at);
         return new Slot(value.type(), true, value.constraints(), value.description());
       }
-      Slot items = readSlot(arg, path + "[]", List.of());
-      return new Slot(new ValueType.Array(items), nullable, constraints(all, null, true), null);
+      Slot items = readSlot(arg, path + "[]", List.of(), at);
+      return new Slot(new ValueType.Array(items), nullable, constraints.read(all, null, true), null);
     }
     if (element.getKind() == ElementKind.ENUM) {
       return new Slot(new ValueType.Enum(qn, enumValues(element)), nullable, Constraints.NONE, null);
     }
     if (element.getKind() == ElementKind.RECORD) {
       if (!type.getTypeArguments().isEmpty()) {
-        problems.add(path + ": the generic record " + TypeText.describe(type) + " is not supported; "
-            + "declare a record without type parameters");
+        problems.add(Problem.error(path + ": the generic record " + TypeText.describe(type) + " is not supported; "
+            + "declare a record without type parameters", at));
         return Slot.of(new ValueType.Scalar(ValueType.ScalarKind.STRING));
       }
       return new Slot(readRecord(element, path), nullable, Constraints.NONE, null);
     }
-    return unsupported(type, path);
+    return unsupported(type, path, at);
   }
 
-  private Slot unsupported(TypeMirror type, String path) {
+  private Slot unsupported(TypeMirror type, String path, Element at) {
     String what = TypeText.describe(type);
     String hint = SUPPORTED;
     if (type.getKind() == TypeKind.ARRAY) {
@@ -263,12 +290,12 @@ public final class OutputTypeReader {
         hint = TypeText.recordAdvice(type);
       }
     }
-    problems.add(path + ": " + what + " is not supported; " + hint);
+    problems.add(Problem.error(path + ": " + what + " is not supported; " + hint, at));
     return Slot.of(new ValueType.Scalar(ValueType.ScalarKind.STRING));
   }
 
   private Slot scalar(ValueType.ScalarKind kind, boolean nullable, List<AnnotationMirror> all) {
-    return new Slot(new ValueType.Scalar(kind), nullable, constraints(all, kind, false), null);
+    return new Slot(new ValueType.Scalar(kind), nullable, constraints.read(all, kind, false), null);
   }
 
   static ValueType.ScalarKind scalarKind(String qualifiedName) {
@@ -317,161 +344,4 @@ public final class OutputTypeReader {
     return null;
   }
 
-  /**
-   * Maps Bean Validation constraints ({@code jakarta.validation.constraints} or
-   * {@code javax.validation.constraints}) to schema keywords for a value of {@code kind}
-   * ({@code array} true for lists).
-   */
-  private Constraints constraints(List<AnnotationMirror> all, ValueType.ScalarKind kind, boolean array) {
-    Constraints.Builder c = new Constraints.Builder();
-    boolean numeric = kind == ValueType.ScalarKind.INTEGER || kind == ValueType.ScalarKind.NUMBER;
-    boolean string = kind == ValueType.ScalarKind.STRING;
-    for (AnnotationMirror a : all) {
-      String qn = Annotations.name(a);
-      if (!qn.startsWith("jakarta.validation.constraints.") && !qn.startsWith("javax.validation.constraints.")) {
-        continue;
-      }
-      String simple = Annotations.simpleName(a);
-      if (numeric) {
-        switch (simple) {
-          case "Min" -> c.minimum = max(c.minimum, number(annotations.value(a, "value")));
-          case "Max" -> c.maximum = min(c.maximum, number(annotations.value(a, "value")));
-          case "DecimalMin" -> {
-            BigDecimal v = number(annotations.value(a, "value"));
-            if (Boolean.FALSE.equals(annotations.value(a, "inclusive"))) {
-              c.exclusiveMinimum = max(c.exclusiveMinimum, v);
-            } else {
-              c.minimum = max(c.minimum, v);
-            }
-          }
-          case "DecimalMax" -> {
-            BigDecimal v = number(annotations.value(a, "value"));
-            if (Boolean.FALSE.equals(annotations.value(a, "inclusive"))) {
-              c.exclusiveMaximum = min(c.exclusiveMaximum, v);
-            } else {
-              c.maximum = min(c.maximum, v);
-            }
-          }
-          case "Positive" -> c.exclusiveMinimum = max(c.exclusiveMinimum, BigDecimal.ZERO);
-          case "PositiveOrZero" -> c.minimum = max(c.minimum, BigDecimal.ZERO);
-          case "Negative" -> c.exclusiveMaximum = min(c.exclusiveMaximum, BigDecimal.ZERO);
-          case "NegativeOrZero" -> c.maximum = min(c.maximum, BigDecimal.ZERO);
-          default -> { }
-        }
-      } else if (array) {
-        switch (simple) {
-          case "Size" -> {
-            int lo = annotations.integer(a, "min", 0);
-            int hi = annotations.integer(a, "max", Integer.MAX_VALUE);
-            if (lo > 0) {
-              c.minItems = Math.max(c.minItems == null ? 0 : c.minItems, lo);
-            }
-            if (hi < Integer.MAX_VALUE) {
-              c.maxItems = c.maxItems == null ? hi : Math.min(c.maxItems, hi);
-            }
-          }
-          case "NotEmpty" -> c.minItems = Math.max(c.minItems == null ? 0 : c.minItems, 1);
-          default -> { }
-        }
-      } else if (string) {
-        switch (simple) {
-          case "Size" -> {
-            int lo = annotations.integer(a, "min", 0);
-            int hi = annotations.integer(a, "max", Integer.MAX_VALUE);
-            if (lo > 0) {
-              c.minLength = Math.max(c.minLength == null ? 0 : c.minLength, lo);
-            }
-            if (hi < Integer.MAX_VALUE) {
-              c.maxLength = c.maxLength == null ? hi : Math.min(c.maxLength, hi);
-            }
-          }
-          case "NotEmpty", "NotBlank" -> c.minLength = Math.max(c.minLength == null ? 0 : c.minLength, 1);
-          case "Pattern" -> c.pattern = annotations.string(a, "regexp");
-          case "Email" -> c.format = "email";
-          default -> { }
-        }
-      }
-    }
-    return c.build();
-  }
-
-  private static BigDecimal number(Object v) {
-    if (v == null) {
-      return null;
-    }
-    try {
-      return new BigDecimal(v.toString().trim());
-    } catch (NumberFormatException e) {
-      return null;
-    }
-  }
-
-  private static BigDecimal max(BigDecimal a, BigDecimal b) {
-    if (a == null) {
-      return b;
-    }
-    return b == null ? a : a.max(b);
-  }
-
-  private static BigDecimal min(BigDecimal a, BigDecimal b) {
-    if (a == null) {
-      return b;
-    }
-    return b == null ? a : a.min(b);
-  }
-
-  /** Records that reach themselves through their components. */
-  private Set<String> recursiveRecords() {
-    Map<String, Set<String>> edges = new LinkedHashMap<>();
-    for (String qn : discovery) {
-      RecordDef r = records.get(qn);
-      List<String> out = new ArrayList<>();
-      for (Property p : r.properties()) {
-        collectRefs(p.slot(), out);
-      }
-      edges.put(r.qualifiedName(), new LinkedHashSet<>(out));
-    }
-    Set<String> recursive = new LinkedHashSet<>();
-    for (String start : edges.keySet()) {
-      Deque<String> todo = new ArrayDeque<>(edges.get(start));
-      Set<String> seen = new HashSet<>();
-      while (!todo.isEmpty()) {
-        String next = todo.pop();
-        if (next.equals(start)) {
-          recursive.add(start);
-          break;
-        }
-        if (seen.add(next)) {
-          todo.addAll(edges.getOrDefault(next, Set.of()));
-        }
-      }
-    }
-    return recursive;
-  }
-
-  /** The recursive records and those referenced from more than one place (the root counts as a place). */
-  private Set<String> definitions(Slot root, Set<String> recursive) {
-    List<String> refs = new ArrayList<>();
-    collectRefs(root, refs);
-    for (String qn : discovery) {
-      for (Property p : records.get(qn).properties()) {
-        collectRefs(p.slot(), refs);
-      }
-    }
-    Set<String> definitions = new LinkedHashSet<>();
-    for (String qn : discovery) {
-      if (recursive.contains(qn) || refs.stream().filter(qn::equals).count() > 1) {
-        definitions.add(qn);
-      }
-    }
-    return definitions;
-  }
-
-  private static void collectRefs(Slot slot, List<String> out) {
-    if (slot.type() instanceof ValueType.Ref ref) {
-      out.add(ref.qualifiedName());
-    } else if (slot.type() instanceof ValueType.Array array) {
-      collectRefs(array.items(), out);
-    }
-  }
 }

@@ -2,6 +2,7 @@ package dev.llmtask.processor.model;
 
 import java.util.List;
 import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.type.TypeMirror;
 
 /**
  * One abstract method of a task interface.
@@ -11,9 +12,9 @@ import javax.lang.model.element.ExecutableElement;
  * @param system the system prompt, or null
  * @param user the user prompt, or null when missing (an error)
  * @param shape the return shape, or null when the return type is not supported
- * @param output the answer type, or null when the return type is not supported
- * @param returnProblem why the return type is not supported, or null
- * @param typeProblems unsupported types inside the answer, each with its path
+ * @param resultType the task's value type {@code T} (boxed when primitive), or null when the return type is
+ *     not supported
+ * @param output the answer type, or null when it or a type inside it is not supported (the reader returned why)
  * @param hasErrorTypes whether a type could not be resolved yet (javac reports it; generation waits)
  */
 public record TaskMethodModel(
@@ -30,7 +31,6 @@ public record TaskMethodModel(
     PromptModel user,
     List<ParameterModel> parameters,
     CallShape shape,
+    TypeMirror resultType,
     OutputModel output,
-    String returnProblem,
-    List<String> typeProblems,
     boolean hasErrorTypes) {}

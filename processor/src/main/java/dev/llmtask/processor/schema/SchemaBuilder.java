@@ -8,10 +8,12 @@ import dev.llmtask.processor.model.Slot;
 import dev.llmtask.processor.model.ValueType;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import javax.lang.model.element.Element;
 
 /**
  * Builds the JSON Schema of a task's answer for one provider {@link Dialect}. The root is always an
@@ -22,6 +24,8 @@ public final class SchemaBuilder {
   private final OutputModel output;
   private final Dialect dialect;
   private final Map<String, String> defNames = new LinkedHashMap<>();
+  /** Each property's schema node (by identity) → its record component, for components compiled from source. */
+  private final Map<Object, Element> sources = new IdentityHashMap<>();
 
   private SchemaBuilder(OutputModel output, Dialect dialect) {
     this.output = output;
@@ -46,6 +50,19 @@ public final class SchemaBuilder {
   static Map<String, Object> tree(OutputModel output, Dialect dialect) {
     return new SchemaBuilder(output, dialect).root();
   }
+
+  /**
+   * The schema as a tree, with the record component behind each property node that has one in this
+   * compilation (so a limit exceeded there is reported on the component).
+   */
+  static Built built(OutputModel output, Dialect dialect) {
+    SchemaBuilder builder = new SchemaBuilder(output, dialect);
+    Map<String, Object> root = builder.root();
+    return new Built(root, builder.sources);
+  }
+
+  /** A schema tree and the source element of its property nodes (keys compared by identity). */
+  record Built(Map<String, Object> tree, Map<Object, Element> sources) {}
 
   private Map<String, Object> root() {
     Map<String, Object> root = switch (output.kind()) {
@@ -88,7 +105,11 @@ public final class SchemaBuilder {
     Map<String, Object> properties = new LinkedHashMap<>();
     List<String> required = new ArrayList<>();
     for (Property p : def.properties()) {
-      properties.put(p.jsonName(), slot(p.slot()));
+      Object schema = slot(p.slot());
+      if (p.source() != null) {
+        sources.put(schema, p.source());
+      }
+      properties.put(p.jsonName(), schema);
       required.add(p.jsonName());
     }
     o.put("properties", properties);

@@ -1,5 +1,6 @@
 package dev.llmtask.processor.schema;
 
+import dev.llmtask.processor.diagnostic.Problem;
 import dev.llmtask.processor.model.OutputModel;
 import dev.llmtask.processor.model.ValueType;
 import java.util.ArrayDeque;
@@ -7,12 +8,14 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import javax.lang.model.element.Element;
 
 /**
  * Checks a task's OpenAI strict schema against the limits OpenAI publishes for structured outputs, so a
  * schema the API would reject with a 400 fails the build instead. Counted on the schema as sent: a
  * record under {@code $defs} counts once, an inlined record each time it appears. The Anthropic tool
- * {@code input_schema} has no published limits, so it is not checked.
+ * {@code input_schema} has no published limits, so it is not checked. A limit exceeded inside one property
+ * is reported on its record component when that is compiled from source here, else on the task method.
  */
 public final class SchemaLimits {
   /** Objects nested in one another, the root object being level 1. */
@@ -31,33 +34,40 @@ public final class SchemaLimits {
 
   private final Map<String, Object> root;
   private final String rootPath;
-  private final List<String> problems = new ArrayList<>();
+  private final Map<Object, Element> sources;
+  private final Element task;
+  private final List<Problem> problems = new ArrayList<>();
   private int properties;
   private int enumValues;
   private int nameChars;
   private boolean nestingReported;
 
-  private SchemaLimits(Map<String, Object> root, String rootPath) {
-    this.root = root;
+  private SchemaLimits(TaskSchemas schemas, String rootPath, Element task) {
+    this.root = schemas.openAiTree();
     this.rootPath = rootPath;
+    this.sources = schemas.openAiSources();
+    this.task = task;
   }
 
-  /** Every limit the OpenAI schema of {@code schemas} exceeds, each as a message with its path; empty when none. */
-  public static List<String> problems(TaskSchemas schemas) {
+  /**
+   * Every limit the OpenAI schema of {@code schemas} exceeds, each with its path, on the component it is
+   * about or on {@code task}; empty when none.
+   */
+  public static List<Problem> problems(TaskSchemas schemas, Element task) {
     OutputModel output = schemas.output();
     String rootPath = output.kind() == OutputModel.Kind.RECORD
         ? output.records().get(((ValueType.Ref) output.root().type()).qualifiedName()).simpleName() : "";
-    SchemaLimits limits = new SchemaLimits(schemas.openAiTree(), rootPath);
-    limits.count(limits.root, rootPath);
-    limits.nesting(limits.root, rootPath, 0, new ArrayDeque<>());
+    SchemaLimits limits = new SchemaLimits(schemas, rootPath, task);
+    limits.count(limits.root, rootPath, task);
+    limits.nesting(limits.root, rootPath, task, 0, new ArrayDeque<>());
     limits.totals();
     return List.copyOf(limits.problems);
   }
 
-  /** Adds up properties, enum values and name characters over the schema as written. */
-  private void count(Object node, String path) {
+  /** Adds up properties, enum values and name characters over the schema as written; {@code at} is where. */
+  private void count(Object node, String path, Element at) {
     if (node instanceof List<?> list) {
-      list.forEach(item -> count(item, path));
+      list.forEach(item -> count(item, path, at));
       return;
     }
     if (!(node instanceof Map<?, ?> map)) {
@@ -69,38 +79,38 @@ public final class SchemaLimits {
         case "properties" -> ((Map<?, ?>) e.getValue()).forEach((name, schema) -> {
           properties++;
           nameChars += name.toString().length();
-          count(schema, join(path, name.toString()));
+          count(schema, join(path, name.toString()), sources.getOrDefault(schema, at));
         });
         case "$defs" -> ((Map<?, ?>) e.getValue()).forEach((name, schema) -> {
           nameChars += name.toString().length();
-          count(schema, name.toString());
+          count(schema, name.toString(), task);
         });
-        case "enum" -> enumValues(path, (List<?>) e.getValue());
-        case "items" -> count(e.getValue(), path + "[]");
-        default -> count(e.getValue(), path);
+        case "enum" -> enumValues(path, (List<?>) e.getValue(), at);
+        case "items" -> count(e.getValue(), path + "[]", at);
+        default -> count(e.getValue(), path, at);
       }
     }
   }
 
-  private void enumValues(String path, List<?> values) {
+  private void enumValues(String path, List<?> values, Element at) {
     int chars = values.stream().mapToInt(v -> v.toString().length()).sum();
     enumValues += values.size();
     nameChars += chars;
     if (values.size() > LARGE_ENUM && chars > MAX_LARGE_ENUM_CHARS) {
-      problems.add(path + ": " + DIALECT + " allows at most " + MAX_LARGE_ENUM_CHARS + " characters across the "
-          + "values of an enum with more than " + LARGE_ENUM + " values, and this enum has " + values.size()
-          + " values with " + chars + " characters; shorten the values (@JsonProperty) or use a String with a "
-          + "@Check that looks the value up");
+      problems.add(Problem.error(path + ": " + DIALECT + " allows at most " + MAX_LARGE_ENUM_CHARS + " characters "
+          + "across the values of an enum with more than " + LARGE_ENUM + " values, and this enum has "
+          + values.size() + " values with " + chars + " characters; shorten the values (@JsonProperty) or use a "
+          + "String with a @Check that looks the value up", at));
     }
   }
 
   /** Reports the first object that is nested deeper than allowed, following {@code $ref}s but not recursion. */
-  private void nesting(Object node, String path, int depth, Deque<String> refs) {
+  private void nesting(Object node, String path, Element at, int depth, Deque<String> refs) {
     if (nestingReported) {
       return;
     }
     if (node instanceof List<?> list) {
-      list.forEach(item -> nesting(item, path, depth, refs));
+      list.forEach(item -> nesting(item, path, at, depth, refs));
       return;
     }
     if (!(node instanceof Map<?, ?> map)) {
@@ -110,7 +120,7 @@ public final class SchemaLimits {
       String name = ref.substring(ref.lastIndexOf('/') + 1);
       if (!refs.contains(name)) { // a recursive record may nest without bound: the provider allows that
         refs.push(name);
-        nesting(((Map<?, ?>) root.get("$defs")).get(name), path, depth, refs);
+        nesting(((Map<?, ?>) root.get("$defs")).get(name), path, at, depth, refs);
         refs.pop();
       }
       return;
@@ -118,35 +128,37 @@ public final class SchemaLimits {
     int level = map.containsKey("properties") ? depth + 1 : depth;
     if (level > MAX_NESTING) {
       nestingReported = true;
-      problems.add(path + ": " + DIALECT + " allows at most " + MAX_NESTING + " levels of nested objects, and "
-          + "this object is level " + level + "; flatten the answer (move nested records up) or split the task");
+      problems.add(Problem.error(path + ": " + DIALECT + " allows at most " + MAX_NESTING + " levels of nested "
+          + "objects, and this object is level " + level + "; flatten the answer (move nested records up) or split "
+          + "the task", at));
       return;
     }
     if (map.get("properties") instanceof Map<?, ?> props) {
-      props.forEach((name, schema) -> nesting(schema, join(path, name.toString()), level, refs));
+      props.forEach((name, schema) -> nesting(schema, join(path, name.toString()),
+          sources.getOrDefault(schema, at), level, refs));
     }
     if (map.containsKey("items")) {
-      nesting(map.get("items"), path + "[]", level, refs);
+      nesting(map.get("items"), path + "[]", at, level, refs);
     }
     if (map.containsKey("anyOf")) {
-      nesting(map.get("anyOf"), path, level, refs);
+      nesting(map.get("anyOf"), path, at, level, refs);
     }
   }
 
   private void totals() {
     if (properties > MAX_PROPERTIES) {
-      problems.add(where() + DIALECT + " allows at most " + MAX_PROPERTIES + " object properties in total, and "
-          + "this answer's schema has " + properties + "; split the task into smaller answers");
+      problems.add(Problem.error(where() + DIALECT + " allows at most " + MAX_PROPERTIES + " object properties in total, and "
+          + "this answer's schema has " + properties + "; split the task into smaller answers", task));
     }
     if (enumValues > MAX_ENUM_VALUES) {
-      problems.add(where() + DIALECT + " allows at most " + MAX_ENUM_VALUES + " enum values in total, and this "
+      problems.add(Problem.error(where() + DIALECT + " allows at most " + MAX_ENUM_VALUES + " enum values in total, and this "
           + "answer's schema has " + enumValues + "; use a String with a @Check that looks the value up instead of "
-          + "the large enum");
+          + "the large enum", task));
     }
     if (nameChars > MAX_NAME_CHARS) {
-      problems.add(where() + DIALECT + " allows at most " + MAX_NAME_CHARS + " characters across property names, "
+      problems.add(Problem.error(where() + DIALECT + " allows at most " + MAX_NAME_CHARS + " characters across property names, "
           + "definition names and enum values, and this answer's schema has " + nameChars
-          + "; shorten the names (@JsonProperty) or split the task");
+          + "; shorten the names (@JsonProperty) or split the task", task));
     }
   }
 

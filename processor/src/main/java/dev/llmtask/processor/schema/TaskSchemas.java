@@ -2,6 +2,7 @@ package dev.llmtask.processor.schema;
 
 import dev.llmtask.processor.model.OutputModel;
 import java.util.Map;
+import javax.lang.model.element.Element;
 
 /**
  * The JSON Schemas of one task's answer, built once after its types passed their checks: the OpenAI
@@ -9,11 +10,15 @@ import java.util.Map;
  *
  * @param openAiTree the OpenAI strict schema as nested maps and lists
  * @param anthropicTree the Anthropic {@code input_schema} as nested maps and lists
+ * @param openAiSources the record component behind each property node of {@code openAiTree} (by identity),
+ *     for the components compiled from source in this compilation
  */
-public record TaskSchemas(OutputModel output, Map<String, Object> openAiTree, Map<String, Object> anthropicTree) {
+public record TaskSchemas(OutputModel output, Map<String, Object> openAiTree, Map<String, Object> anthropicTree,
+    Map<Object, Element> openAiSources) {
 
   public static TaskSchemas of(OutputModel output) {
-    return new TaskSchemas(output, SchemaBuilder.tree(output, Dialect.OPENAI), SchemaBuilder.tree(output, Dialect.ANTHROPIC));
+    SchemaBuilder.Built openAi = SchemaBuilder.built(output, Dialect.OPENAI);
+    return new TaskSchemas(output, openAi.tree(), SchemaBuilder.tree(output, Dialect.ANTHROPIC), openAi.sources());
   }
 
   /** Whether both dialects have the same schema, so one text serves both. */
