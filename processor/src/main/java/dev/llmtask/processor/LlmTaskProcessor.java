@@ -8,6 +8,7 @@ import dev.llmtask.processor.model.Annotations;
 import dev.llmtask.processor.model.ModelReader;
 import dev.llmtask.processor.model.Names;
 import dev.llmtask.processor.model.TaskInterfaceModel;
+import dev.llmtask.processor.write.ClientIndexWriter;
 import dev.llmtask.processor.write.ImplementationWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -29,7 +30,9 @@ import javax.lang.model.element.TypeElement;
 /**
  * The llmtask annotation processor: for every {@code @LlmTask} interface it reads a model, checks it
  * (every problem is a compile error on the offending element) and writes {@code <Interface>_LlmTask}.
- * Each interface is processed on its own: an error in one does not stop the others.
+ * Each interface is processed on its own: an error in one does not stop the others. Beside each
+ * implementation it writes the interface's entry in the index of generated clients
+ * ({@code META-INF/llmtask/clients/<interface>}) that the container integrations read.
  */
 @AutoService(Processor.class)
 public final class LlmTaskProcessor extends AbstractProcessor {
@@ -40,6 +43,7 @@ public final class LlmTaskProcessor extends AbstractProcessor {
   private Diagnostics diagnostics;
   private TaskChecker checker;
   private ImplementationWriter writer;
+  private ClientIndexWriter index;
   private Annotations annotations;
 
   @Override
@@ -49,6 +53,7 @@ public final class LlmTaskProcessor extends AbstractProcessor {
     diagnostics = new Diagnostics(env.getMessager());
     checker = new TaskChecker(env, diagnostics);
     writer = new ImplementationWriter(env);
+    index = new ClientIndexWriter(env.getElementUtils());
     annotations = reader.annotations();
   }
 
@@ -98,6 +103,7 @@ public final class LlmTaskProcessor extends AbstractProcessor {
         CheckedInterface checked = checker.check(model);
         if (checked != null) {
           writer.write(checked).writeTo(processingEnv.getFiler());
+          index.write(model, processingEnv.getFiler());
         }
       } catch (IOException e) {
         diagnostics.error("llmtask could not write " + name + "_LlmTask: " + e.getMessage(), iface);
