@@ -28,9 +28,9 @@ class ClientIndexTest {
             """));
     assertThat(c).succeeded();
     assertThat(c).generatedFile(StandardLocation.CLASS_OUTPUT, "META-INF/llmtask/clients/com.example.RotationDesk")
-        .contentsAsUtf8String().isEqualTo("com.example.RotationDesk_LlmTask\n");
+        .contentsAsUtf8String().isEqualTo("com.example.RotationDesk_LlmTask\ndecide_rotation\n");
     assertThat(c).generatedFile(StandardLocation.CLASS_OUTPUT, "META-INF/llmtask/clients/com.example.Outer$Inner")
-        .contentsAsUtf8String().isEqualTo("com.example.Outer_Inner_LlmTask\n");
+        .contentsAsUtf8String().isEqualTo("com.example.Outer_Inner_LlmTask\nask\n");
   }
 
   @Test

@@ -22,8 +22,8 @@ import java.util.stream.Stream;
 
 /**
  * The index of generated clients that the llmtask processor writes: one resource
- * {@code META-INF/llmtask/clients/<interface binary name>} per {@code @LlmTask} interface, holding
- * the binary name of its generated implementation. Container integrations (the Spring Boot starter,
+ * {@code META-INF/llmtask/clients/<interface binary name>} per {@code @LlmTask} interface: its first
+ * line the binary name of the generated implementation, then one line per task name. Container integrations (the Spring Boot starter,
  * the CDI extension) read it to register every client without scanning the class path.
  *
  * <p>The index folder is listed in every class-path root that has one (a class folder or a jar;
@@ -35,11 +35,12 @@ public final class GeneratedClients {
 
   private GeneratedClients() {}
 
-  /** One generated client: the task interface and its implementation, by binary name. */
-  public record Entry(String taskInterface, String implementation) {
+  /** One generated client: the task interface and its implementation, by binary name, and its task names. */
+  public record Entry(String taskInterface, String implementation, List<String> tasks) {
     public Entry {
       Objects.requireNonNull(taskInterface, "taskInterface");
       Objects.requireNonNull(implementation, "implementation");
+      tasks = List.copyOf(tasks);
     }
 
     /** Loads both classes with {@code loader}; the implementation is checked to implement the interface. */
@@ -73,7 +74,7 @@ public final class GeneratedClients {
         URL root = roots.nextElement();
         for (String iface : list(root)) {
           if (!entries.containsKey(iface)) {
-            entries.put(iface, new Entry(iface, implementationOf(root, iface)));
+            entries.put(iface, entry(root, iface));
           }
         }
       }
@@ -112,16 +113,17 @@ public final class GeneratedClients {
     return names;
   }
 
-  private static String implementationOf(URL root, String iface) throws IOException {
+  private static Entry entry(URL root, String iface) throws IOException {
     URL entry = new URL(root.toString().replaceAll("/?$", "/") + iface);
     URLConnection connection = entry.openConnection();
     connection.setUseCaches(false);
     try (InputStream in = connection.getInputStream()) {
-      String impl = new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
-      if (impl.isEmpty()) {
+      List<String> lines = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines()
+          .map(String::strip).filter(l -> !l.isEmpty()).toList();
+      if (lines.isEmpty()) {
         throw new IOException("llmtask client index entry " + entry + " is empty: rebuild the module");
       }
-      return impl;
+      return new Entry(iface, lines.get(0), lines.subList(1, lines.size()));
     }
   }
 

@@ -56,13 +56,13 @@ class GeneratedClientsTest {
 
   @Test
   void readsTheEntriesOfClassFoldersAndJarsSortedAndFirstRootWins() throws IOException {
-    Path folder = classFolder("classes", "java.lang.Runnable", "java.lang.Thread");
+    Path folder = classFolder("classes", "java.lang.Runnable", "java.lang.Thread\nrun_task\nother_task");
     Path jar = jar("lib.jar", "java.util.concurrent.Callable", "java.util.concurrent.FutureTask",
         "java.lang.Runnable", "java.lang.Object");
     try (URLClassLoader loader = loader(folder, jar)) {
       assertThat(GeneratedClients.read(loader)).containsExactly(
-          new GeneratedClients.Entry("java.lang.Runnable", "java.lang.Thread"),
-          new GeneratedClients.Entry("java.util.concurrent.Callable", "java.util.concurrent.FutureTask"));
+          new GeneratedClients.Entry("java.lang.Runnable", "java.lang.Thread", List.of("run_task", "other_task")),
+          new GeneratedClients.Entry("java.util.concurrent.Callable", "java.util.concurrent.FutureTask", List.of()));
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.llmtask.processor.write;
 
 import dev.llmtask.processor.model.TaskInterfaceModel;
+import dev.llmtask.processor.model.TaskMethodModel;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
@@ -12,7 +13,8 @@ import javax.tools.StandardLocation;
 
 /**
  * Writes the index entry of one generated client: the resource {@code META-INF/llmtask/clients/<interface
- * binary name>} holding the implementation's binary name, read by the container integrations
+ * binary name>}: its first line the implementation's binary name, then one line per task name
+ * ({@code decide_rotation}), read by the container integrations
  * (Spring Boot starter, CDI extension) instead of scanning the class path.
  *
  * <p>One resource per interface, with that interface as its only originating element, keeps the
@@ -35,6 +37,9 @@ public final class ClientIndexWriter {
     FileObject entry = filer.createResource(StandardLocation.CLASS_OUTPUT, "", INDEX + iface, model.element());
     try (Writer out = new OutputStreamWriter(entry.openOutputStream(), StandardCharsets.UTF_8)) {
       out.write(impl + "\n");
+      for (TaskMethodModel task : model.tasks()) {
+        out.write(task.taskName() + "\n");
+      }
     }
   }
 }
