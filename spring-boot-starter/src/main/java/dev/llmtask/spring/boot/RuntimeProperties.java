@@ -1,0 +1,152 @@
+package dev.llmtask.spring.boot;
+
+import dev.llmtask.CallOptions;
+import dev.llmtask.LlmRuntime;
+import dev.llmtask.RateCard;
+import dev.llmtask.provider.HttpProviderBuilder;
+import dev.llmtask.provider.LlmProvider;
+import dev.llmtask.provider.anthropic.AnthropicProvider;
+import dev.llmtask.provider.openai.OpenAiProvider;
+import java.io.IOException;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/** Applies {@link LlmTaskProperties} to an {@link LlmRuntime.Builder}; every problem names its property. */
+final class RuntimeProperties {
+  private static final String PREFIX = "llmtask.";
+
+  private RuntimeProperties() {}
+
+  /**
+   * @param knownTasks the task names of the generated clients, to reject overrides for a task that does not exist
+   */
+  static LlmRuntime.Builder apply(LlmTaskProperties p, Set<String> knownTasks, LlmRuntime.Builder builder) {
+    String defaultProvider = defaultProvider(p);
+    for (Map.Entry<String, LlmTaskProperties.Provider> e : p.providers().entrySet()) {
+      String property = PREFIX + "providers." + e.getKey();
+      LlmTaskProperties.Provider provider = e.getValue();
+      LlmProvider built = provider(property, provider);
+      boolean isDefault = e.getKey().equals(defaultProvider);
+      if (isDefault) {
+        builder.provider(built);
+      }
+      set(property, () -> builder.provider(e.getKey(), built));
+      if (provider.defaultModel() != null) {
+        if (!isDefault) {
+          throw new InvalidLlmTaskPropertyException(property + ".default-model", "only the default provider's"
+              + " default model applies (llmtask.default-provider=" + defaultProvider + "); set a task's model with"
+              + " llmtask.tasks.<task>.model");
+        }
+        set(property + ".default-model", () -> builder.defaultModel(provider.defaultModel()));
+      }
+    }
+    if (p.defaultTimeout() != null) {
+      set(PREFIX + "default-timeout", () -> builder.defaultTimeout(p.defaultTimeout()));
+    }
+    if (p.attemptTimeout() != null) {
+      set(PREFIX + "attempt-timeout", () -> builder.attemptTimeout(p.attemptTimeout()));
+    }
+    if (p.defaultMaxRetries() != null) {
+      set(PREFIX + "default-max-retries", () -> builder.defaultMaxRetries(p.defaultMaxRetries()));
+    }
+    if (p.defaultRepairs() != null) {
+      set(PREFIX + "default-repairs", () -> builder.defaultRepairs(p.defaultRepairs()));
+    }
+    if (p.modelOverride() != null) {
+      set(PREFIX + "model-override", () -> builder.modelOverride(p.modelOverride()));
+    }
+    for (Map.Entry<String, LlmTaskProperties.Task> e : p.tasks().entrySet()) {
+      String task = e.getKey().replace('-', '_');
+      String property = PREFIX + "tasks." + e.getKey();
+      if (!knownTasks.contains(task)) {
+        throw new InvalidLlmTaskPropertyException(property, "names no task of the generated clients; the tasks are "
+            + knownTasks + " (write decide-rotation or [decide_rotation] for the task decide_rotation)");
+      }
+      CallOptions options = taskOptions(property, e.getValue());
+      builder.taskOptions(task, options);
+    }
+    return builder;
+  }
+
+  /** The rate card of {@code llmtask.price-file}, or null when none is set. */
+  static RateCard priceFile(LlmTaskProperties p) {
+    if (p.priceFile() == null) {
+      return null;
+    }
+    try {
+      return RateCard.fromLiteLlm(p.priceFile());
+    } catch (IOException e) {
+      throw new InvalidLlmTaskPropertyException(PREFIX + "price-file", "cannot read the LiteLLM price file "
+          + p.priceFile() + " (" + e.getMessage() + "); point it at a model_prices_and_context_window.json");
+    }
+  }
+
+  private static String defaultProvider(LlmTaskProperties p) {
+    if (p.providers().isEmpty()) {
+      throw new InvalidLlmTaskPropertyException(PREFIX + "providers", "no provider is configured: set"
+          + " llmtask.providers.<name>.kind=openai (or anthropic), or define an LlmRuntime bean of your own");
+    }
+    String name = p.defaultProvider();
+    if (name == null || name.isBlank()) {
+      if (p.providers().size() == 1) {
+        return p.providers().keySet().iterator().next();
+      }
+      throw new InvalidLlmTaskPropertyException(PREFIX + "default-provider", "is required when there are several"
+          + " providers " + p.providers().keySet() + ": name the one calls go to");
+    }
+    if (!p.providers().containsKey(name)) {
+      throw new InvalidLlmTaskPropertyException(PREFIX + "default-provider", "'" + name + "' names no provider"
+          + " under llmtask.providers; the providers are " + p.providers().keySet());
+    }
+    return name;
+  }
+
+  private static LlmProvider provider(String property, LlmTaskProperties.Provider p) {
+    if (p.kind() == null) {
+      throw new InvalidLlmTaskPropertyException(property + ".kind", "is required: openai (also any"
+          + " OpenAI-compatible server) or anthropic");
+    }
+    HttpProviderBuilder<?> builder = switch (p.kind()) {
+      case OPENAI -> OpenAiProvider.builder();
+      case ANTHROPIC -> AnthropicProvider.builder();
+    };
+    if (p.baseUrl() != null) {
+      set(property + ".base-url", () -> builder.baseUrl(p.baseUrl()));
+    }
+    if (p.apiKey() != null) {
+      // the runtime's checks never echo the key, so their message can be passed on
+      set(property + ".api-key", () -> builder.apiKey(p.apiKey()));
+    }
+    return set(property, builder::build);
+  }
+
+  private static CallOptions taskOptions(String property, LlmTaskProperties.Task t) {
+    CallOptions.Builder options = CallOptions.builder();
+    if (t.timeout() != null) {
+      set(property + ".timeout", () -> options.timeout(t.timeout()));
+    }
+    if (t.attemptTimeout() != null) {
+      set(property + ".attempt-timeout", () -> options.attemptTimeout(t.attemptTimeout()));
+    }
+    if (t.model() != null) {
+      set(property + ".model", () -> options.model(t.model()));
+    }
+    if (t.maxRetries() != null) {
+      set(property + ".max-retries", () -> options.maxRetries(t.maxRetries()));
+    }
+    if (t.repairs() != null) {
+      set(property + ".repairs", () -> options.repairs(t.repairs()));
+    }
+    return set(property, options::build);
+  }
+
+  /** Runs one builder call, turning its rejection into a failure that names {@code property}. */
+  private static <T> T set(String property, Supplier<T> call) {
+    try {
+      return call.get();
+    } catch (IllegalArgumentException | IllegalStateException | NullPointerException e) {
+      throw new InvalidLlmTaskPropertyException(property, e.getMessage());
+    }
+  }
+}
