@@ -27,7 +27,9 @@ class IdeJarsTest {
   @CsvSource({
       "runtime, llmtask-runtime, dev/llmtask/LlmRuntime",
       "processor, llmtask-processor, dev/llmtask/processor/LlmTaskProcessor",
-      "testkit, llmtask-testkit, dev/llmtask/testkit/LlmSimulator"})
+      "testkit, llmtask-testkit, dev/llmtask/testkit/LlmSimulator",
+      "spring-boot-starter, llmtask-spring-boot-starter, dev/llmtask/spring/boot/LlmTaskAutoConfiguration",
+      "cdi, llmtask-cdi, dev/llmtask/cdi/LlmTaskExtension"})
   void aPackagedModuleHasSourcesAndJavadocJars(String module, String artifact, String type) throws IOException {
     Path target = ROOT.resolve(module).resolve("target");
     Path jar = target.resolve(artifact + "-" + VERSION + ".jar");
