@@ -1,8 +1,8 @@
 package dev.llmtask;
 
-import dev.llmtask.internal.RuntimeAccess;
+import dev.llmtask.codegen.TaskRunner;
+import dev.llmtask.codegen.TaskRunners;
 import dev.llmtask.internal.env.EnvironmentProviders;
-import dev.llmtask.internal.pipeline.Pipeline;
 import dev.llmtask.internal.pipeline.RuntimeSettings;
 import dev.llmtask.provider.LlmProvider;
 import dev.llmtask.spi.CallInterceptor;
@@ -37,19 +37,21 @@ import java.util.Objects;
  */
 public final class LlmRuntime {
   static {
-    RuntimeAccess.install(runtime -> runtime.pipeline);
+    TaskRunners.install(runtime -> runtime.runner);
   }
 
-  private final Pipeline pipeline;
+  private final LlmProvider provider;
+  private final TaskRunner runner;
 
   private LlmRuntime(Builder b) {
     Map<String, LlmProvider> providers = new LinkedHashMap<>(b.namedProviders);
     providers.putIfAbsent(b.provider.name(), b.provider);
-    this.pipeline = new Pipeline(new RuntimeSettings(
+    this.provider = b.provider;
+    this.runner = new RuntimeSettings(
         b.provider, Map.copyOf(providers), b.defaultModel, b.modelOverride, b.defaultTimeout, b.attemptTimeout, b.defaultMaxRetries,
         b.defaultRepairs, b.backoffBase, b.backoffCap, b.maxOutputTokens, b.streamIdleTimeout, Map.copyOf(b.taskOptions),
         b.rateCard, List.copyOf(b.sinks), b.fingerprintKey, List.copyOf(b.callInterceptors),
-        List.copyOf(b.exchangeInterceptors)));
+        List.copyOf(b.exchangeInterceptors)).startPipeline();
   }
 
   public static Builder builder() {
@@ -66,7 +68,7 @@ public final class LlmRuntime {
 
   /** The provider this runtime calls. */
   public LlmProvider provider() {
-    return pipeline.settings().provider();
+    return provider;
   }
 
   @Override

@@ -3,7 +3,6 @@ package dev.llmtask.codegen;
 import dev.llmtask.LlmResult;
 import dev.llmtask.LlmRuntime;
 import dev.llmtask.LlmStream;
-import dev.llmtask.internal.RuntimeAccess;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -54,7 +53,7 @@ public final class TaskSpec<T> {
 
   /** Runs the call and returns the validated value with its record. */
   public LlmResult<T> callForResult(LlmRuntime runtime, Invocation<T> invocation) {
-    return RuntimeAccess.pipeline(runtime).call(this, invocation);
+    return TaskRunners.of(runtime).call(this, invocation);
   }
 
   /** Runs the call asynchronously; the future fails with {@link dev.llmtask.LlmTaskException}. */
@@ -72,12 +71,12 @@ public final class TaskSpec<T> {
 
   /** Runs the call asynchronously, completing with the validated value and its record. */
   public CompletableFuture<LlmResult<T>> callForResultAsync(LlmRuntime runtime, Invocation<T> invocation) {
-    return RuntimeAccess.pipeline(runtime).callAsync(this, invocation);
+    return TaskRunners.of(runtime).callAsync(this, invocation);
   }
 
   /** Starts a streamed call; the returned stream is already running. */
   public LlmStream<T> stream(LlmRuntime runtime, Invocation<T> invocation) {
-    return RuntimeAccess.pipeline(runtime).stream(this, invocation);
+    return TaskRunners.of(runtime).stream(this, invocation);
   }
 
   public String name() {

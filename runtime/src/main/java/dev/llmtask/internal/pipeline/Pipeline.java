@@ -3,6 +3,7 @@ package dev.llmtask.internal.pipeline;
 import dev.llmtask.LlmResult;
 import dev.llmtask.LlmStream;
 import dev.llmtask.codegen.Invocation;
+import dev.llmtask.codegen.TaskRunner;
 import dev.llmtask.codegen.TaskSpec;
 import dev.llmtask.provider.ModelReply;
 import dev.llmtask.provider.ModelRequest;
@@ -38,7 +39,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Only the links that must look at the mode: {@link ProviderLink} (which exchange), {@link RetryLink}
  * and {@link CallState#delay} (how to wait), {@link RepairLink} (no re-ask for a stream).
  */
-public final class Pipeline {
+final class Pipeline implements TaskRunner {
   final RuntimeSettings settings;
   final String defaultProviderName;
   final RecordLink recordLink;
@@ -51,7 +52,7 @@ public final class Pipeline {
   /** Watches the deadlines and stream idle timers of the calls in flight. */
   final CallTicker ticker;
 
-  public Pipeline(RuntimeSettings settings) {
+  Pipeline(RuntimeSettings settings) {
     this.settings = settings;
     this.defaultProviderName = settings.provider().name();
     this.recordLink = new RecordLink(settings.rateCard(),
@@ -82,11 +83,8 @@ public final class Pipeline {
     this.ticker = new CallTicker(pool);
   }
 
-  public RuntimeSettings settings() {
-    return settings;
-  }
-
   /** A blocking call, run on the caller's thread; failures throw {@link dev.llmtask.LlmTaskException} with the caller's stack. */
+  @Override
   public <T> LlmResult<T> call(TaskSpec<T> spec, Invocation<T> invocation) {
     CallState<T> state = new CallState<>(this, spec, invocation, Mode.BLOCKING);
     try {
@@ -101,6 +99,7 @@ public final class Pipeline {
    * An async call. The future fails with {@link dev.llmtask.LlmTaskException}; cancelling it cancels
    * the HTTP exchange and records the call {@link dev.llmtask.CallStatus#CANCELLED}.
    */
+  @Override
   public <T> CompletableFuture<LlmResult<T>> callAsync(TaskSpec<T> spec, Invocation<T> invocation) {
     CallState<T> state = new CallState<>(this, spec, invocation, Mode.ASYNC);
     state.result.whenComplete((value, failure) -> {
@@ -113,6 +112,7 @@ public final class Pipeline {
   }
 
   /** A streamed call; the returned stream is already running. */
+  @Override
   public <T> LlmStream<T> stream(TaskSpec<T> spec, Invocation<T> invocation) {
     CallState<T> state = new CallState<>(this, spec, invocation, Mode.STREAM);
     StreamFront<T> front = new StreamFront<>(state);

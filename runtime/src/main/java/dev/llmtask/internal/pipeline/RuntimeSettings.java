@@ -3,6 +3,7 @@ package dev.llmtask.internal.pipeline;
 import dev.llmtask.CallOptions;
 import dev.llmtask.RateCard;
 import dev.llmtask.TelemetrySink;
+import dev.llmtask.codegen.TaskRunner;
 import dev.llmtask.provider.LlmProvider;
 import dev.llmtask.spi.CallInterceptor;
 import dev.llmtask.spi.ExchangeInterceptor;
@@ -11,7 +12,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The checked, immutable configuration of one {@link dev.llmtask.LlmRuntime}.
+ * The checked, immutable configuration of one {@link dev.llmtask.LlmRuntime}, and the one public
+ * type of this package: the runtime builds the engine from it with {@link #startPipeline()}.
  *
  * @param provider the default provider
  * @param providers every provider by name, the default included
@@ -34,4 +36,10 @@ public record RuntimeSettings(
     List<TelemetrySink> sinks,
     byte[] fingerprintKey,
     List<CallInterceptor> callInterceptors,
-    List<ExchangeInterceptor> exchangeInterceptors) {}
+    List<ExchangeInterceptor> exchangeInterceptors) {
+
+  /** The engine that runs the calls of a runtime with these settings; it starts two daemon scheduler threads. */
+  public TaskRunner startPipeline() {
+    return new Pipeline(this);
+  }
+}
