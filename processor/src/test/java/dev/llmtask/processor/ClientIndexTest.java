@@ -12,20 +12,7 @@ class ClientIndexTest {
   @Test
   void eachGeneratedClientHasAnEntryNamingItsImplementation() {
     Compilation c = Compiler.javac().withProcessors(new LlmTaskProcessor()).compile(Sources.decision(),
-        Sources.rotationDecision(), Sources.rotationDesk(), Sources.source("com.example.Outer", """
-            package com.example;
-
-            import dev.llmtask.LlmTask;
-            import dev.llmtask.UserPrompt;
-
-            public class Outer {
-              @LlmTask(promptVersion = "inner@1")
-              public interface Inner {
-                @UserPrompt("{{q}}")
-                String ask(String q);
-              }
-            }
-            """));
+        Sources.rotationDecision(), Sources.rotationDesk(), Sources.outerInner());
     assertThat(c).succeeded();
     assertThat(c).generatedFile(StandardLocation.CLASS_OUTPUT, "META-INF/llmtask/clients/com.example.RotationDesk")
         .contentsAsUtf8String().isEqualTo("com.example.RotationDesk_LlmTask\ndecide_rotation\n");

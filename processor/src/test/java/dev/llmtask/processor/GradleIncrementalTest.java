@@ -37,20 +37,7 @@ class GradleIncrementalTest {
   void eachGeneratedFileHasItsTaskInterfaceAsItsOnlyOriginatingElement() {
     RecordingProcessor processor = new RecordingProcessor();
     Compilation c = Compiler.javac().withProcessors(processor).compile(Sources.decision(),
-        Sources.rotationDecision(), Sources.rotationDesk(), Sources.source("com.example.Outer", """
-            package com.example;
-
-            import dev.llmtask.LlmTask;
-            import dev.llmtask.UserPrompt;
-
-            public class Outer {
-              @LlmTask(promptVersion = "inner@1")
-              public interface Inner {
-                @UserPrompt("{{q}}")
-                String ask(String q);
-              }
-            }
-            """));
+        Sources.rotationDecision(), Sources.rotationDesk(), Sources.outerInner());
     assertThat(c).succeeded();
     assertThat(processor.originatingElements).isEqualTo(Map.of(
         "com.example.RotationDesk_LlmTask", List.of("INTERFACE com.example.RotationDesk"),

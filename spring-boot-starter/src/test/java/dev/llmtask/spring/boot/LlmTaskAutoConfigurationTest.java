@@ -11,11 +11,13 @@ import dev.llmtask.LlmTasks;
 import dev.llmtask.TelemetrySink;
 import dev.llmtask.provider.openai.OpenAiProvider;
 import dev.llmtask.spi.CallInterceptor;
+import dev.llmtask.spi.ExchangeInterceptor;
 import dev.llmtask.testkit.LlmSimulator;
 import dev.llmtask.testkit.RecordedRequest;
 import dev.llmtask.testkit.SimulatedReply;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -99,14 +101,20 @@ class LlmTaskAutoConfigurationTest {
   }
 
   @Test
-  void telemetrySinkBeansReceiveOneRecordPerCallAndTheDefaultModelApplies() {
+  void sinkAndExchangeLinkBeansAreUsedAndTheModelOverrideApplies() {
     List<CallRecord> records = new CopyOnWriteArrayList<>();
+    AtomicInteger exchanges = new AtomicInteger();
     runner.withPropertyValues("llmtask.providers.solo.kind=openai",
             "llmtask.providers.solo.base-url=" + simulator.openAiBaseUrl(),
             "llmtask.model-override=gpt-4.1-mini")
         .withBean(TelemetrySink.class, () -> records::add)
+        .withBean(ExchangeInterceptor.class, () -> chain -> {
+          exchanges.incrementAndGet();
+          return chain.proceed(chain.request());
+        })
         .run(context -> {
           context.getBean(SummaryDesk.class).summarize("text");
+          assertThat(exchanges).hasValue(1);
           assertThat(records).singleElement().satisfies(r -> {
             assertThat(r.task()).isEqualTo("summarize");
             assertThat(r.status()).isEqualTo(CallStatus.OK);
