@@ -95,9 +95,14 @@ class SupportApplicationTest {
 
   @Test
   void aBadRequestBodyIsA400ProblemWithoutCallingTheModel() throws Exception {
-    HttpResponse<String> response = decide("{\"question\":\"\",\"accountId\":\"acct_10234\"}");
-    assertThat(response.statusCode()).isEqualTo(400);
-    assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+    HttpResponse<String> blank = decide(request().replace(QUESTION, " "));
+    assertThat(blank.statusCode()).isEqualTo(400);
+    assertThat(blank.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+    assertThat(blank.body()).contains("\"detail\":\"Invalid request content.\"");
+
+    HttpResponse<String> unreadable = decide("{\"question\":");
+    assertThat(unreadable.statusCode()).isEqualTo(400);
+    assertThat(unreadable.headers().firstValue("Content-Type")).hasValue("application/problem+json");
     assertThat(simulator.requests()).isEmpty();
   }
 
