@@ -15,6 +15,9 @@ import dev.llmtask.spi.ExchangeInterceptor;
 import dev.llmtask.testkit.LlmSimulator;
 import dev.llmtask.testkit.RecordedRequest;
 import dev.llmtask.testkit.SimulatedReply;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -23,6 +26,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
@@ -201,6 +205,22 @@ class LlmTaskAutoConfigurationTest {
     twoProviders().withPropertyValues("llmtask.default-provider=main")
         .run(context -> startupFailure(context, "llmtask.providers.claude.default-model")
             .hasMessageContaining("llmtask.tasks.<task>.model"));
+  }
+
+  @Test
+  void thePriceFilePricesTheCalls(@TempDir Path dir) throws IOException {
+    Path prices = Files.writeString(dir.resolve("prices.json"), """
+        {"gpt-4o-mini": {"input_cost_per_token": 0.00000015, "output_cost_per_token": 0.0000006,
+                         "litellm_provider": "openai"}}
+        """);
+    List<CallRecord> records = new CopyOnWriteArrayList<>();
+    runner.withPropertyValues("llmtask.providers.main.kind=openai",
+            "llmtask.providers.main.base-url=" + simulator.openAiBaseUrl(), "llmtask.price-file=" + prices)
+        .withBean(TelemetrySink.class, () -> records::add)
+        .run(context -> {
+          context.getBean(SummaryDesk.class).summarize("text");
+          assertThat(records).singleElement().satisfies(r -> assertThat(r.costUsd()).isPositive());
+        });
   }
 
   @Test

@@ -130,6 +130,17 @@ class SupportApplicationTest {
   }
 
   @Test
+  void aFailedStreamEndsWithAFailedEventNamingTheStatus() throws Exception {
+    simulator.enqueue("draft_reply", SimulatedReply.status(401));
+    String body;
+    try (InputStream in = draft().body()) {
+      body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    assertThat(body.lines().filter(l -> l.startsWith("event:")).toList()).containsExactly("event:failed");
+    assertThat(body).contains("\"status_name\":\"AUTH_ERROR\"").doesNotContain(QUESTION);
+  }
+
+  @Test
   void closingTheConnectionCancelsTheModelCall() throws Exception {
     simulator.enqueue("draft_reply", SimulatedReply.json("{\"value\":\"" + "A slow draft. ".repeat(40) + "\"}")
         .withChunkSize(4).withChunkDelay(Duration.ofMillis(50)));
