@@ -152,6 +152,15 @@ public final class AllShapes_LlmTask implements AllShapes {
   @Inject
   public AllShapes_LlmTask(LlmRuntime runtime) {
     this.runtime = Objects.requireNonNull(runtime, "runtime");
+    REPLY.checkRoutes(runtime);
+    REPLY_WITH_RECORD.checkRoutes(runtime);
+    REPLY_ASYNC.checkRoutes(runtime);
+    REPLY_ASYNC_WITH_RECORD.checkRoutes(runtime);
+    STREAM_REPLY.checkRoutes(runtime);
+    SUMMARIZE_SCAN.checkRoutes(runtime);
+    LABEL.checkRoutes(runtime);
+    COUNT_ACCOUNTS.checkRoutes(runtime);
+    REPLIES.checkRoutes(runtime);
   }
 
   @Override

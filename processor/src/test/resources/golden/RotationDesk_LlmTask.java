@@ -83,6 +83,7 @@ public final class RotationDesk_LlmTask implements RotationDesk {
   @Inject
   public RotationDesk_LlmTask(LlmRuntime runtime) {
     this.runtime = Objects.requireNonNull(runtime, "runtime");
+    DECIDE_ROTATION.checkRoutes(runtime);
   }
 
   @Override

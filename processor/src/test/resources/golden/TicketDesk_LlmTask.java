@@ -309,6 +309,8 @@ public final class TicketDesk_LlmTask implements TicketDesk {
   @Inject
   public TicketDesk_LlmTask(LlmRuntime runtime) {
     this.runtime = Objects.requireNonNull(runtime, "runtime");
+    EXTRACT_TICKET.checkRoutes(runtime);
+    EXTRACT_TICKETS.checkRoutes(runtime);
   }
 
   @Override

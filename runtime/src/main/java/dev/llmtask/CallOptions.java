@@ -2,8 +2,10 @@ package dev.llmtask;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Per-call policy overrides. Declare a {@code CallOptions} parameter on a task method and pass
@@ -23,6 +25,9 @@ public final class CallOptions {
   private final Integer maxRetries;
   private final Integer repairs;
   private final String model;
+  private final Sampling sampling;
+  private final List<String> fallbacks;
+  private final Set<CallStatus> fallbackOn;
   private final Map<String, String> metadata;
 
   private CallOptions(Builder b) {
@@ -31,6 +36,9 @@ public final class CallOptions {
     this.maxRetries = b.maxRetries;
     this.repairs = b.repairs;
     this.model = b.model;
+    this.sampling = b.sampling;
+    this.fallbacks = b.fallbacks;
+    this.fallbackOn = b.fallbackOn;
     this.metadata = Map.copyOf(b.metadata);
   }
 
@@ -68,6 +76,21 @@ public final class CallOptions {
     return model;
   }
 
+  /** Sampling settings (each unset one comes from the next source), never {@code null}. */
+  public Sampling sampling() {
+    return sampling;
+  }
+
+  /** The fallback routes ({@code provider/model}) after the first route, or {@code null}. */
+  public List<String> fallbacks() {
+    return fallbacks;
+  }
+
+  /** The statuses that move the call to the next route, or {@code null}. */
+  public Set<CallStatus> fallbackOn() {
+    return fallbackOn;
+  }
+
   /** Caller metadata (never sent to the provider). */
   public Map<String, String> metadata() {
     return metadata;
@@ -80,6 +103,9 @@ public final class CallOptions {
     private Integer maxRetries;
     private Integer repairs;
     private String model;
+    private Sampling sampling = Sampling.none();
+    private List<String> fallbacks;
+    private Set<CallStatus> fallbackOn;
     private final Map<String, String> metadata = new LinkedHashMap<>();
 
     private Builder() {}
@@ -111,6 +137,33 @@ public final class CallOptions {
     /** Model for this call. */
     public Builder model(String model) {
       this.model = Policies.notBlank(model, "model");
+      return this;
+    }
+
+    /** Sampling settings: temperature, top_p, output token cap, seed, stop sequences. */
+    public Builder sampling(Sampling sampling) {
+      this.sampling = Objects.requireNonNull(sampling, "sampling");
+      return this;
+    }
+
+    /**
+     * The routes to try, in order, after the first one (the task's model on the default provider), each
+     * written {@code provider/model}, e.g. {@code "anthropic/claude-3-5-haiku-latest"}. None: no fallback.
+     * The provider names are checked when the runtime is built and when a task is created.
+     */
+    public Builder fallbacks(String... routes) {
+      this.fallbacks = Policies.routes(routes, "fallbacks");
+      return this;
+    }
+
+    /**
+     * The statuses that move the call to the next route (default: {@code PROVIDER_ERROR}, {@code TIMEOUT}
+     * and {@code RATE_LIMITED} after the route's retries, {@code QUOTA_EXHAUSTED} at once, and {@code
+     * CONTEXT_TOO_LONG} to a route with a larger context). {@code REFUSED} and {@code INVALID_OUTPUT} may be
+     * added; {@code AUTH_ERROR} and {@code BAD_REQUEST} never trigger a fallback.
+     */
+    public Builder fallbackOn(CallStatus... statuses) {
+      this.fallbackOn = Policies.triggers(statuses, "fallbackOn");
       return this;
     }
 

@@ -20,8 +20,8 @@ import java.util.Objects;
  * @param inputTokens input tokens over all attempts, as reported by the provider
  * @param outputTokens output tokens over all attempts
  * @param cachedInputTokens input tokens served from the provider's prompt cache
- * @param costUsd estimated cost from the runtime's rate card; {@code null} (unknown, not zero) when
- *     the card has no price for the model
+ * @param costUsd estimated cost from the runtime's rate card, each attempt priced on the model that
+ *     served it; {@code null} (unknown, not zero) when the card has no price for a model that used tokens
  * @param failureReason why the call failed, without customer text; {@code null} when {@link CallStatus#OK}
  * @param inputFingerprint first 12 hex chars of HMAC-SHA256 over the user prompt, only when a key is configured
  * @param idempotencyKey the caller's idempotency key ({@link IdempotencyKey}), or {@code null}
@@ -34,7 +34,7 @@ import java.util.Objects;
  * @param attributes string attributes set by links (e.g. {@code cache=hit}), in the order first set;
  *     never customer text. {@code answer_unwrapped=fence} when the accepted answer came wrapped in a
  *     Markdown code fence ({@code bom}: after a byte-order mark; {@code bom+fence}: both; the leniency
- *     rules are in docs/policies.md)
+ *     rules are in docs/policies.md); {@code first_delta_ms} on a streamed call ({@link #FIRST_DELTA_MS})
  */
 public record CallRecord(
     String traceId,
@@ -59,6 +59,13 @@ public record CallRecord(
 
   /** The name of the attribute that says the answer was unwrapped before decoding, and how. */
   public static final String ANSWER_UNWRAPPED = "answer_unwrapped";
+
+  /**
+   * The name of the attribute a streamed call carries once its first delta reached the caller: the
+   * milliseconds from the start of the call to that delta (for example {@code 212}). Absent for
+   * blocking and async calls and for a stream that delivered no text.
+   */
+  public static final String FIRST_DELTA_MS = "first_delta_ms";
 
   public CallRecord {
     Objects.requireNonNull(task, "task");
@@ -95,11 +102,24 @@ public record CallRecord(
    * @param inputTokens input tokens of this attempt
    * @param outputTokens output tokens of this attempt
    * @param requestId the provider's request id, or {@code null}
+   * @param costUsd this attempt's tokens priced on its own model; {@code null} when the rate card has no
+   *     price for that model (zero for an attempt that used no tokens)
    */
   public record Attempt(String provider, String model, CallStatus outcome, long latencyMs, long inputTokens,
-      long outputTokens, String requestId) {
+      long outputTokens, String requestId, BigDecimal costUsd) {
     public Attempt {
       Objects.requireNonNull(outcome, "outcome");
+    }
+
+    /** An attempt with no cost known. */
+    public Attempt(String provider, String model, CallStatus outcome, long latencyMs, long inputTokens,
+        long outputTokens, String requestId) {
+      this(provider, model, outcome, latencyMs, inputTokens, outputTokens, requestId, null);
+    }
+
+    /** {@code openai/gpt-4o-mini}: where the attempt went. */
+    public String route() {
+      return provider + "/" + model;
     }
   }
 

@@ -14,6 +14,12 @@ public enum CallStatus {
   AUTH_ERROR,
   /** The provider rejected the request (400, 404, 413, 422). Not retried: fix the request. */
   BAD_REQUEST,
+  /**
+   * The prompt does not fit the model's context window (OpenAI {@code context_length_exceeded}, Anthropic
+   * "prompt is too long"), or, before any request, fits no route's known window. Not retried; a fallback
+   * moves to a route with a larger context.
+   */
+  CONTEXT_TOO_LONG,
   /** The provider failed (5xx until the retry budget ran out, a dropped connection, an unreadable body, or anything unclassified). */
   PROVIDER_ERROR,
   /** The answer stayed invalid (schema, Bean Validation, a {@link Check}, or truncated) after every re-ask. */

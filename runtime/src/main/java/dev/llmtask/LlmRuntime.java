@@ -34,6 +34,12 @@ import java.util.Objects;
  * {@link Builder#modelOverride(String) model override}, then what the {@link LlmTask} annotation
  * writes, then this runtime's defaults ({@link Builder#defaultModel(String)} and the like). An
  * annotation attribute left unwritten never overrides runtime configuration.
+ *
+ * <p>Several providers can serve one runtime, each under a name ({@link Builder#provider(String, LlmProvider)});
+ * a task's fallback routes ({@code provider/model}, from {@link LlmTask#fallbacks()} or
+ * {@link CallOptions.Builder#fallbacks(String...)}) are tried in order on typed failures, each route with its
+ * own circuit breaker ({@link Builder#circuitBreaker(int, Duration)}) and sampling settings
+ * ({@link Builder#route(String, Sampling)}), all within the call's one deadline.
  */
 public final class LlmRuntime {
   static {
@@ -51,7 +57,8 @@ public final class LlmRuntime {
         b.provider, Map.copyOf(providers), b.defaultModel, b.modelOverride, b.defaultTimeout, b.attemptTimeout, b.defaultMaxRetries,
         b.defaultRepairs, b.backoffBase, b.backoffCap, b.maxOutputTokens, b.streamIdleTimeout, Map.copyOf(b.taskOptions),
         b.rateCard, List.copyOf(b.sinks), b.fingerprintKey, List.copyOf(b.callInterceptors),
-        List.copyOf(b.exchangeInterceptors)).startPipeline();
+        List.copyOf(b.exchangeInterceptors), Map.copyOf(b.routeSampling), Map.copyOf(b.contextWindows),
+        b.breakerFailures, b.breakerCooldown).startPipeline();
   }
 
   public static Builder builder() {
@@ -96,6 +103,10 @@ public final class LlmRuntime {
     private final Map<String, LlmProvider> namedProviders = new LinkedHashMap<>();
     private final List<CallInterceptor> callInterceptors = new ArrayList<>();
     private final List<ExchangeInterceptor> exchangeInterceptors = new ArrayList<>();
+    private final Map<String, Sampling> routeSampling = new LinkedHashMap<>();
+    private final Map<String, Long> contextWindows = new HashMap<>();
+    private int breakerFailures = 5;
+    private Duration breakerCooldown = Duration.ofSeconds(30);
 
     private Builder() {}
 
@@ -123,9 +134,10 @@ public final class LlmRuntime {
     }
 
     /**
-     * Registers a further provider under {@code name}, for links that route a call to it with
-     * {@link dev.llmtask.spi.TaskCall#withProvider(String)} (a fallback). Calls go to the provider
-     * set with {@link #provider(LlmProvider)} unless a link routes them.
+     * Registers a further provider under {@code name}, for fallback routes written {@code name/model}
+     * and for links that route a call to it with {@link dev.llmtask.spi.TaskCall#withProvider(String)}.
+     * Calls go to the provider set with {@link #provider(LlmProvider)} unless a route or link sends them
+     * elsewhere.
      */
     public Builder provider(String name, LlmProvider provider) {
       namedProviders.put(Policies.notBlank(name, "provider name"), Objects.requireNonNull(provider, "provider"));
@@ -148,6 +160,43 @@ public final class LlmRuntime {
      */
     public Builder interceptExchanges(ExchangeInterceptor interceptor) {
       exchangeInterceptors.add(Objects.requireNonNull(interceptor, "interceptor"));
+      return this;
+    }
+
+    /**
+     * Sampling settings for one route, written {@code provider/model} (e.g. {@code "anthropic/claude-3-5-haiku-latest"}
+     * or {@code "openai/gpt-4o-mini"} for the default provider): they apply whenever a call goes to that route,
+     * beating the annotation and losing to per-task options and the call's options. The provider must be
+     * registered and able to send them; {@link #build()} checks both.
+     */
+    public Builder route(String route, Sampling sampling) {
+      routeSampling.put(Policies.route(route, "route"), Objects.requireNonNull(sampling, "sampling"));
+      return this;
+    }
+
+    /**
+     * The largest prompt {@code model} accepts, in tokens, for the pre-call context check (a fallback chain
+     * skips a route whose model cannot fit the estimated prompt) and to pick a larger route after {@code
+     * CONTEXT_TOO_LONG}. Beats the rate card's {@code max_input_tokens}.
+     */
+    public Builder contextWindow(String model, long maxInputTokens) {
+      if (maxInputTokens < 1) {
+        throw new IllegalArgumentException("contextWindow must be at least 1 token, was " + maxInputTokens);
+      }
+      contextWindows.put(Policies.notBlank(model, "model"), maxInputTokens);
+      return this;
+    }
+
+    /**
+     * The circuit breaker of every route of a fallback chain (Failsafe's {@code CircuitBreaker}): after
+     * {@code failures} failed calls in a row on a route (each after its retries: {@code PROVIDER_ERROR},
+     * {@code TIMEOUT}, {@code RATE_LIMITED}; an exhausted quota opens it at once) its circuit opens and
+     * calls skip it for {@code cooldown}; then one probe call goes through, and its success closes the
+     * circuit. Defaults: 5 failures, 30 s.
+     */
+    public Builder circuitBreaker(int failures, Duration cooldown) {
+      this.breakerFailures = Policies.atLeastOne(failures, "circuitBreaker failures");
+      this.breakerCooldown = Policies.positive(cooldown, "circuitBreaker cooldown");
       return this;
     }
 
@@ -213,10 +262,7 @@ public final class LlmRuntime {
      * call {@code INVALID_OUTPUT} ({@code truncated: …}) without a re-ask.
      */
     public Builder maxOutputTokens(int maxOutputTokens) {
-      if (maxOutputTokens < 1) {
-        throw new IllegalArgumentException("maxOutputTokens must be at least 1, was " + maxOutputTokens);
-      }
-      this.maxOutputTokens = maxOutputTokens;
+      this.maxOutputTokens = Policies.atLeastOne(maxOutputTokens, "maxOutputTokens");
       return this;
     }
 
@@ -281,7 +327,39 @@ public final class LlmRuntime {
       if (provider == null) {
         throw new IllegalStateException("LlmRuntime needs a provider: call provider(OpenAiProvider.builder()…build())");
       }
+      checkRoutes();
       return new LlmRuntime(this);
+    }
+
+    /** Route settings and per-task fallbacks must name registered providers that can send their settings. */
+    private void checkRoutes() {
+      Map<String, LlmProvider> all = new LinkedHashMap<>(namedProviders);
+      all.putIfAbsent(provider.name(), provider);
+      routeSampling.forEach((route, sampling) -> {
+        LlmProvider p = registered(all, route, "route(\"" + route + "\", …)");
+        try {
+          p.checkSampling(sampling);
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException("route(\"" + route + "\", …): " + e.getMessage(), e);
+        }
+      });
+      taskOptions.forEach((task, options) -> {
+        if (options.fallbacks() != null) {
+          for (String route : options.fallbacks()) {
+            registered(all, route, "taskOptions(\"" + task + "\", …) fallback " + route);
+          }
+        }
+      });
+    }
+
+    private static LlmProvider registered(Map<String, LlmProvider> providers, String route, String where) {
+      String name = route.substring(0, route.indexOf('/'));
+      LlmProvider p = providers.get(name);
+      if (p == null) {
+        throw new IllegalArgumentException(where + ": no provider named '" + name + "'; register it with"
+            + " LlmRuntime.builder().provider(\"" + name + "\", …) (registered: " + providers.keySet() + ")");
+      }
+      return p;
     }
   }
 }

@@ -52,6 +52,39 @@ public @interface LlmTask {
   int repairs() default -1;
 
   /**
+   * Routes to try, in order, when the first route (the task's model on the runtime's default provider)
+   * fails with one of {@link #fallbackOn()}: each written {@code provider/model}, e.g. {@code
+   * "anthropic/claude-3-5-haiku-latest"}, the provider named as registered with {@code
+   * LlmRuntime.builder().provider(name, …)}. Checked for syntax at compile time; a provider the runtime
+   * lacks fails {@link LlmTasks#create}. Runtime per-task options may replace the list. Default: none.
+   */
+  String[] fallbacks() default {};
+
+  /**
+   * The statuses that move a call to the next of its {@link #fallbacks()}. Default (none written):
+   * {@code PROVIDER_ERROR}, {@code TIMEOUT} and {@code RATE_LIMITED} after the route's retries, {@code
+   * QUOTA_EXHAUSTED} at once, {@code CONTEXT_TOO_LONG} to a route with a larger context. {@code REFUSED}
+   * and {@code INVALID_OUTPUT} (after the re-asks) may be added; {@code AUTH_ERROR} and {@code BAD_REQUEST}
+   * are a compile error.
+   */
+  CallStatus[] fallbackOn() default {};
+
+  /** Sampling temperature, 0 to 2 (Anthropic: at most 1). {@code -1} inherits; unset, none is sent. */
+  double temperature() default -1;
+
+  /** Nucleus sampling top_p, above 0 and at most 1. {@code -1} inherits; unset, none is sent. */
+  double topP() default -1;
+
+  /** Output token cap per model turn, at least 1. {@code -1} inherits; the final default is 4096. */
+  int maxOutputTokens() default -1;
+
+  /** Sampling seed, zero or more (OpenAI only: a route on Anthropic refuses it when wired). {@code -1} inherits. */
+  long seed() default -1;
+
+  /** Stop sequences, at most 4, none empty. None written inherits. */
+  String[] stop() default {};
+
+  /**
    * The provider dialects the interface's tasks are sent in; only on the interface. The build checks each
    * answer's schema against the limits of these dialects only: {@code @LlmTask(dialects = Dialect.ANTHROPIC)}
    * is not held to OpenAI's strict-mode limits. Default: every dialect.

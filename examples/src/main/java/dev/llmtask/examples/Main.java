@@ -21,6 +21,7 @@ import dev.llmtask.examples.replies.ReplyDesk;
 import dev.llmtask.examples.rotation.RotationJobs.RotationJob;
 import dev.llmtask.examples.tickets.SupportTicket;
 import dev.llmtask.examples.tickets.TicketDesk;
+import dev.llmtask.provider.anthropic.AnthropicProvider;
 import dev.llmtask.provider.openai.OpenAiProvider;
 import dev.llmtask.testkit.LlmSimulator;
 import dev.llmtask.testkit.SimulatedReply;
@@ -41,14 +42,15 @@ import java.util.function.Supplier;
 /**
  * Runs the support-console examples. With {@code LLM_API_KEY} set it calls a real OpenAI-compatible
  * endpoint ({@code LLM_BASE_URL}, default OpenAI; {@code LLM_MODEL} to change the model); without
- * it, the embedded simulator answers, scripted to show a re-ask, a retry, a streamed draft and a
- * named failure.
+ * it, the embedded simulator answers, scripted to show a re-ask, a retry, a streamed draft, a
+ * named failure and a fallback from OpenAI to Anthropic (the simulator speaks both).
  */
 public final class Main {
   static final String POLICY = """
       P-7: Stale service-account keys must rotate within a 30-day window.
       P-9: User passwords expire after 90 days.""";
   static final String QUESTION = "Can I rotate the stale service-account key?";
+  static final String FALLBACK = "anthropic/claude-3-5-haiku-latest";
   static final String TICKET_MESSAGE = "Hi, this is acct_10234. Our CI keeps failing since yesterday because the "
       + "service-account key looks stale. Can you help us rotate it soon?";
 
@@ -83,11 +85,18 @@ public final class Main {
           .rateCard(RateCard.illustrative())
           .telemetry(telemetry::add);
       String model = env.get("LLM_MODEL");
+      CallOptions.Builder decide = CallOptions.builder();
       if (model != null && !model.isBlank()) {
         CallOptions withModel = CallOptions.builder().model(model.strip()).build();
-        runtime.taskOptions("decide_rotation", withModel).taskOptions("extract_ticket", withModel)
-            .taskOptions("draft_reply", withModel);
+        runtime.taskOptions("extract_ticket", withModel).taskOptions("draft_reply", withModel);
+        decide.model(model.strip());
       }
+      if (simulated) {
+        // a second provider, and a fallback route for decide_rotation: when OpenAI keeps failing, ask Anthropic
+        runtime.provider("anthropic", AnthropicProvider.builder().baseUrl(simulator.anthropicBaseUrl()).build());
+        decide.fallbacks(FALLBACK);
+      }
+      runtime.taskOptions("decide_rotation", decide.build());
       return examples(runtime.build(), simulated, new Printer(out, telemetry));
     } finally {
       if (simulator != null) {
@@ -139,9 +148,21 @@ public final class Main {
       try {
         desk.decideRotation(QUESTION, "acct_10234", 12, true, POLICY, "trace_acct_10234_03");
       } catch (LlmTaskException e) {
-        out.println("   -> LlmTaskException status=" + e.status() + " attempts=" + e.record().attempts());
+        out.println("   -> LlmTaskException status=" + e.status() + " attempts=" + e.record().attempts()
+            + " (an AUTH_ERROR never falls back: another route cannot fix a key)");
       }
       printer.telemetry();
+
+      out.println();
+      out.println("5. decide_rotation falls back: OpenAI answers 503 three times, then " + FALLBACK + " answers");
+      RotationDecision fellBack = desk.decideRotation(QUESTION, "acct_10234", 12, true, POLICY, "trace_acct_10234_05");
+      CallRecord record = printer.records.get(printer.records.size() - 1);
+      out.println("   -> " + fellBack + " from " + record.provider() + "/" + record.model());
+      for (CallRecord.Attempt a : record.attemptDetails()) {
+        out.println("      attempt " + a.route() + " " + a.outcome() + " cost_usd=" + a.costUsd().toPlainString());
+      }
+      printer.telemetry();
+      ok++;
     }
     return ok;
   }
@@ -205,7 +226,10 @@ public final class Main {
         + "); jobs created: " + jobs.created());
   }
 
-  /** Simulator script: a 90-day answer the policy check rejects, a 503, correct answers, a streamed draft, a 401. */
+  /**
+   * Simulator script: a 90-day answer the policy check rejects, a 503, correct answers, a streamed draft, a 401,
+   * and three 503s from OpenAI that send the last call to Anthropic.
+   */
   private static void script(LlmSimulator sim) {
     sim.enqueue("decide_rotation", SimulatedReply.json(
             "{\"decision\":\"eligible\",\"rotation_window_days\":90,\"source_line_ids\":[\"P-7\"]}")
@@ -220,6 +244,12 @@ public final class Main {
         .enqueue("draft_reply", SimulatedReply.json("{\"value\":\"Hello from Luna support,\\nyes: under policy line"
             + " P-7 your stale service-account key of acct_10234 can be rotated, within a 30-day window.\\n"
             + "Reply here if you want us to start the rotation.\"}").withChunkSize(12).withChunkDelay(Duration.ofMillis(15)))
-        .enqueue("decide_rotation", SimulatedReply.status(401));
+        .enqueue("decide_rotation", SimulatedReply.status(401))
+        // the provider's retry-after-ms keeps the two retries of the 503 short and the run deterministic
+        .enqueueFor("openai", SimulatedReply.status(503).withHeader("retry-after-ms", "20"),
+            SimulatedReply.status(503).withHeader("retry-after-ms", "20"), SimulatedReply.status(503))
+        .enqueueFor("anthropic", SimulatedReply.json(
+            "{\"decision\":\"eligible\",\"rotation_window_days\":30,\"source_line_ids\":[\"P-7\"]}")
+            .withUsage(300, 60, 0));
   }
 }

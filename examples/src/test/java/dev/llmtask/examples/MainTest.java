@@ -16,7 +16,7 @@ class MainTest {
     int ok = Main.run(Map.of(), new PrintStream(bytes, true, StandardCharsets.UTF_8));
     String out = bytes.toString(StandardCharsets.UTF_8);
 
-    assertThat(ok).isEqualTo(3);
+    assertThat(ok).isEqualTo(4);
     assertThat(out).contains("embedded simulator");
     // set apart from the build's own output by a heading first
     assertThat(out.lines().filter(l -> !l.isBlank()).findFirst()).contains("=== llmtask examples ===");
@@ -35,6 +35,13 @@ class MainTest {
         .contains("task=draft_reply provider=openai model=gpt-4o-mini prompt_version=draft_reply@1 status=ok attempts=1");
     // the 401 ended AUTH_ERROR after one attempt
     assertThat(out).contains("LlmTaskException status=AUTH_ERROR attempts=1");
-    assertThat(out.lines().filter(l -> l.contains("telemetry  trace_id=")).count()).isEqualTo(4);
+    // three 503s on OpenAI, then the fallback route answered, each attempt priced on its own model
+    assertThat(out).contains("from anthropic/claude-3-5-haiku-latest")
+        .contains("      attempt openai/gpt-4o-mini PROVIDER_ERROR cost_usd=0\n".repeat(3)
+            + "      attempt anthropic/claude-3-5-haiku-latest OK cost_usd=0.00096")
+        .contains("trace_id=trace_acct_10234_05 task=decide_rotation provider=anthropic model=claude-3-5-haiku-latest"
+            + " prompt_version=rotation_decision@2 status=ok attempts=4")
+        .contains("attr.routes=openai/gpt-4o-mini=provider_error,anthropic/claude-3-5-haiku-latest=ok");
+    assertThat(out.lines().filter(l -> l.contains("telemetry  trace_id=")).count()).isEqualTo(5);
   }
 }

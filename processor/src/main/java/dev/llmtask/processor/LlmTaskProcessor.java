@@ -3,11 +3,13 @@ package dev.llmtask.processor;
 import com.google.auto.service.AutoService;
 import dev.llmtask.processor.check.CheckedInterface;
 import dev.llmtask.processor.check.Diagnostics;
+import dev.llmtask.processor.check.RouteChecker;
 import dev.llmtask.processor.check.TaskChecker;
 import dev.llmtask.processor.model.Annotations;
 import dev.llmtask.processor.model.ModelReader;
 import dev.llmtask.processor.model.Names;
 import dev.llmtask.processor.model.TaskInterfaceModel;
+import dev.llmtask.processor.model.TaskRoutes;
 import dev.llmtask.processor.write.ClientIndexWriter;
 import dev.llmtask.processor.write.ImplementationWriter;
 import java.io.IOException;
@@ -16,6 +18,7 @@ import java.io.StringWriter;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import javax.annotation.processing.AbstractProcessor;
 import javax.annotation.processing.ProcessingEnvironment;
@@ -42,6 +45,7 @@ public final class LlmTaskProcessor extends AbstractProcessor {
   private ModelReader reader;
   private Diagnostics diagnostics;
   private TaskChecker checker;
+  private RouteChecker routeChecker;
   private ImplementationWriter writer;
   private ClientIndexWriter index;
   private Annotations annotations;
@@ -55,6 +59,7 @@ public final class LlmTaskProcessor extends AbstractProcessor {
     writer = new ImplementationWriter(env);
     index = new ClientIndexWriter(env.getElementUtils());
     annotations = reader.annotations();
+    routeChecker = new RouteChecker(annotations, diagnostics);
   }
 
   @Override
@@ -101,8 +106,9 @@ public final class LlmTaskProcessor extends AbstractProcessor {
         }
         processed.add(name);
         CheckedInterface checked = checker.check(model);
-        if (checked != null) {
-          writer.write(checked).writeTo(processingEnv.getFiler());
+        Map<String, TaskRoutes> routes = routeChecker.check(model);
+        if (checked != null && routes != null) {
+          writer.write(checked, routes).writeTo(processingEnv.getFiler());
           index.write(model, processingEnv.getFiler());
         }
       } catch (IOException e) {

@@ -21,4 +21,12 @@ public interface TaskRunner {
 
   /** A streamed call; the returned stream is already running. */
   <T> LlmStream<T> stream(TaskSpec<T> spec, Invocation<T> invocation);
+
+  /**
+   * Checks that this runtime can serve the task's routes (registered providers that accept its sampling
+   * settings).
+   *
+   * @throws IllegalStateException naming the task, the route and what to change
+   */
+  void checkRoutes(TaskSpec<?> spec);
 }

@@ -1,10 +1,15 @@
 package dev.llmtask.codegen;
 
+import dev.llmtask.CallStatus;
 import dev.llmtask.LlmResult;
 import dev.llmtask.LlmRuntime;
 import dev.llmtask.LlmStream;
+import dev.llmtask.Sampling;
 import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -28,6 +33,9 @@ public final class TaskSpec<T> {
   private final int repairs;
   private final OutputSchema schema;
   private final OutputDecoder<T> decoder;
+  private final List<String> fallbacks;
+  private final Set<CallStatus> fallbackOn;
+  private final Sampling sampling;
 
   private TaskSpec(Builder<T> b) {
     this.name = b.name;
@@ -39,6 +47,9 @@ public final class TaskSpec<T> {
     this.repairs = b.repairs;
     this.schema = Objects.requireNonNull(b.schema, "schema");
     this.decoder = b.decoder;
+    this.fallbacks = b.fallbacks;
+    this.fallbackOn = b.fallbackOn;
+    this.sampling = b.sampling;
   }
 
   /** Starts a spec for the task {@code name} whose answers {@code decoder} decodes. */
@@ -79,6 +90,17 @@ public final class TaskSpec<T> {
     return TaskRunners.of(runtime).stream(this, invocation);
   }
 
+  /**
+   * Checks that {@code runtime} can serve this task's routes: every provider they name is registered,
+   * and each accepts the task's sampling settings. Generated constructors call it, so a task naming a
+   * provider the runtime lacks fails when it is created, not at its first call.
+   *
+   * @throws IllegalStateException naming the task, the route and what to change
+   */
+  public void checkRoutes(LlmRuntime runtime) {
+    TaskRunners.of(runtime).checkRoutes(this);
+  }
+
   public String name() {
     return name;
   }
@@ -116,6 +138,21 @@ public final class TaskSpec<T> {
     return schema;
   }
 
+  /** The declared fallback routes ({@code provider/model}), in order; empty when none. */
+  public List<String> fallbacks() {
+    return fallbacks;
+  }
+
+  /** The declared fallback statuses, or {@code null} for the runtime's defaults. */
+  public Set<CallStatus> fallbackOn() {
+    return fallbackOn;
+  }
+
+  /** The declared sampling settings (each unset one inherits). */
+  public Sampling sampling() {
+    return sampling;
+  }
+
   public OutputDecoder<T> decoder() {
     return decoder;
   }
@@ -136,6 +173,9 @@ public final class TaskSpec<T> {
     private int maxRetries = INHERIT;
     private int repairs = INHERIT;
     private OutputSchema schema;
+    private List<String> fallbacks = List.of();
+    private Set<CallStatus> fallbackOn;
+    private Sampling sampling = Sampling.none();
 
     private Builder(String name, OutputDecoder<T> decoder) {
       this.name = Objects.requireNonNull(name, "name");
@@ -174,6 +214,26 @@ public final class TaskSpec<T> {
 
     public Builder<T> schema(OutputSchema schema) {
       this.schema = schema;
+      return this;
+    }
+
+    /** The fallback routes, each {@code provider/model}. */
+    public Builder<T> fallbacks(String... routes) {
+      this.fallbacks = List.of(routes);
+      return this;
+    }
+
+    /** The statuses that move a call to the next route. */
+    public Builder<T> fallbackOn(CallStatus... statuses) {
+      Set<CallStatus> set = EnumSet.noneOf(CallStatus.class);
+      set.addAll(List.of(statuses));
+      this.fallbackOn = Set.copyOf(set);
+      return this;
+    }
+
+    /** The sampling settings the annotation writes. */
+    public Builder<T> sampling(Sampling sampling) {
+      this.sampling = Objects.requireNonNull(sampling, "sampling");
       return this;
     }
 

@@ -110,6 +110,15 @@ public final class HttpFailures {
   }
 
   /**
+   * A request the provider refused because the prompt exceeds the model's context window: {@code
+   * CONTEXT_TOO_LONG}, not retried, with {@link #PROMPT_TOO_LONG} added to the reason.
+   */
+  public static ProviderException contextTooLong(ProviderException e) {
+    return new ProviderException(CallStatus.CONTEXT_TOO_LONG, false, e.httpStatus(), null,
+        e.getMessage() + "; " + PROMPT_TOO_LONG, e.getCause());
+  }
+
+  /**
    * The same failure with a sentence added to its reason, e.g. what to check; the status, retrying
    * and wait are kept.
    */

@@ -1,6 +1,8 @@
 package dev.llmtask.provider;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.llmtask.Sampling;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
@@ -62,6 +64,29 @@ public abstract class HttpProvider implements LlmProvider {
 
   /** What a 404 should make the user check: the form of base URL this provider expects. */
   protected abstract String baseUrlAdvice();
+
+  /**
+   * Writes the sampling settings that are set, in the names both APIs share ({@code temperature},
+   * {@code top_p}, {@code seed}), the stop sequences under {@code stopField}.
+   */
+  protected static void writeSampling(JsonGenerator g, Sampling sampling, String stopField) throws IOException {
+    if (sampling.temperature() != null) {
+      g.writeNumberField("temperature", sampling.temperature());
+    }
+    if (sampling.topP() != null) {
+      g.writeNumberField("top_p", sampling.topP());
+    }
+    if (sampling.seed() != null) {
+      g.writeNumberField("seed", sampling.seed());
+    }
+    if (sampling.stop() != null) {
+      g.writeArrayFieldStart(stopField);
+      for (String stop : sampling.stop()) {
+        g.writeString(stop);
+      }
+      g.writeEndArray();
+    }
+  }
 
   @Override
   public final CompletableFuture<ModelReply> send(ModelRequest request, Duration attemptTimeout) {

@@ -17,6 +17,15 @@ public interface LlmProvider {
   String name();
 
   /**
+   * Checks, when a task or route is wired, that this provider can send {@code sampling}; the runtime
+   * calls it before any request. The default accepts every setting (and a provider that keeps it
+   * should send them all, or ignore them knowingly).
+   *
+   * @throws IllegalArgumentException naming the setting this provider's API cannot take, and what to do
+   */
+  default void checkSampling(dev.llmtask.Sampling sampling) {}
+
+  /**
    * Sends one attempt. The future completes with the reply or fails with a {@link ProviderException}
    * that classifies the failure. Cancelling the future cancels the HTTP exchange.
    *

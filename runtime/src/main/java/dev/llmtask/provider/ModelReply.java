@@ -10,12 +10,20 @@ import java.util.Objects;
  * @param refusal the refusal text when {@code finish} is {@link Finish#REFUSED}; never logged
  * @param usage token usage of this attempt
  * @param requestId the provider's request id, or {@code null}
+ * @param responseId the id of the provider's response ({@code chatcmpl-…}, {@code msg_…}), or {@code null}
+ * @param responseModel the model that answered, as the provider reported it, or {@code null}
  */
-public record ModelReply(String output, Finish finish, String refusal, Usage usage, String requestId) {
+public record ModelReply(String output, Finish finish, String refusal, Usage usage, String requestId,
+    String responseId, String responseModel) {
 
   public ModelReply {
     Objects.requireNonNull(finish, "finish");
     Objects.requireNonNull(usage, "usage");
+  }
+
+  /** A reply without the response's id and model. */
+  public ModelReply(String output, Finish finish, String refusal, Usage usage, String requestId) {
+    this(output, finish, refusal, usage, requestId, null, null);
   }
 
   /** Why the model stopped generating. */

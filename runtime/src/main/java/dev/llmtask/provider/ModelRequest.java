@@ -1,5 +1,6 @@
 package dev.llmtask.provider;
 
+import dev.llmtask.Sampling;
 import dev.llmtask.codegen.OutputSchema;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,6 +18,8 @@ import java.util.Objects;
  * @param repairs earlier invalid answers and the feedback on each, oldest first (re-asks)
  * @param retryCount how many retries preceded this attempt (0 on the first)
  * @param maxOutputTokens output token cap
+ * @param sampling the other sampling settings to send (temperature, top_p, seed, stop); its own output
+ *     token cap is already resolved into {@code maxOutputTokens}
  * @param headers extra HTTP headers links added (e.g. {@code traceparent}); the provider's own
  *     headers (credentials, content type) always win
  */
@@ -29,6 +32,7 @@ public record ModelRequest(
     List<Repair> repairs,
     int retryCount,
     int maxOutputTokens,
+    Sampling sampling,
     Map<String, String> headers) {
 
   public ModelRequest {
@@ -37,18 +41,25 @@ public record ModelRequest(
     Objects.requireNonNull(userPrompt, "userPrompt");
     Objects.requireNonNull(schema, "schema");
     repairs = List.copyOf(repairs);
+    sampling = sampling == null ? Sampling.none() : sampling;
     headers = headers == null || headers.isEmpty() ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(headers));
   }
 
   /** A request without extra headers. */
   public ModelRequest(String task, String model, String systemPrompt, String userPrompt, OutputSchema schema,
       List<Repair> repairs, int retryCount, int maxOutputTokens) {
-    this(task, model, systemPrompt, userPrompt, schema, repairs, retryCount, maxOutputTokens, Map.of());
+    this(task, model, systemPrompt, userPrompt, schema, repairs, retryCount, maxOutputTokens, Sampling.none(), Map.of());
+  }
+
+  /** A request with sampling settings and without extra headers. */
+  public ModelRequest(String task, String model, String systemPrompt, String userPrompt, OutputSchema schema,
+      List<Repair> repairs, int retryCount, int maxOutputTokens, Sampling sampling) {
+    this(task, model, systemPrompt, userPrompt, schema, repairs, retryCount, maxOutputTokens, sampling, Map.of());
   }
 
   /** A copy for the given retry number. */
   public ModelRequest withRetryCount(int retryCount) {
-    return new ModelRequest(task, model, systemPrompt, userPrompt, schema, repairs, retryCount, maxOutputTokens, headers);
+    return new ModelRequest(task, model, systemPrompt, userPrompt, schema, repairs, retryCount, maxOutputTokens, sampling, headers);
   }
 
   /** A copy with the HTTP header {@code name: value} added (replacing an earlier value of the same name). */
@@ -57,14 +68,14 @@ public record ModelRequest(
     Objects.requireNonNull(value, "value");
     Map<String, String> more = new LinkedHashMap<>(headers);
     more.put(name, value);
-    return new ModelRequest(task, model, systemPrompt, userPrompt, schema, repairs, retryCount, maxOutputTokens, more);
+    return new ModelRequest(task, model, systemPrompt, userPrompt, schema, repairs, retryCount, maxOutputTokens, sampling, more);
   }
 
   /** The prompts and schema without the prompts' text (they are customer text). */
   @Override
   public String toString() {
     return "ModelRequest[task=" + task + ", model=" + model + ", repairs=" + repairs.size() + ", retryCount=" + retryCount
-        + ", headers=" + headers.keySet() + "]";
+        + (sampling.isEmpty() ? "" : ", sampling=" + sampling) + ", headers=" + headers.keySet() + "]";
   }
 
   /**

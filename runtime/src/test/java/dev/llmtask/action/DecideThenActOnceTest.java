@@ -15,6 +15,7 @@ import dev.llmtask.codegen.Invocation;
 import dev.llmtask.codegen.OutputDecoder;
 import dev.llmtask.codegen.OutputSchema;
 import dev.llmtask.codegen.TaskSpec;
+import dev.llmtask.provider.anthropic.AnthropicProvider;
 import dev.llmtask.provider.openai.OpenAiProvider;
 import dev.llmtask.testkit.LlmSimulator;
 import dev.llmtask.testkit.SimulatedReply;
@@ -74,6 +75,44 @@ class DecideThenActOnceTest {
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("task decide_rotation carries no idempotency key")
           .hasMessageContaining("@IdempotencyKey");
+    }
+  }
+
+  @Test
+  void anActionAfterACallThatFellBackToAnotherProviderStillRunsOnce() {
+    try (LlmSimulator sim = LlmSimulator.start()) {
+      String verdict = "{\"decision\":\"eligible\",\"rotation_window_days\":30}";
+      TaskSpec<Verdict> routed = TaskSpec.builder("decide_rotation", OutputDecoder.of(Verdict.class))
+          .declaredBy("dev.llmtask.action.RotationDesk#decideRotation").promptVersion("rotation_decision@2")
+          .model("gpt-4o-mini").schema(new OutputSchema("decide_rotation", SCHEMA, SCHEMA))
+          .fallbacks("anthropic/claude-3-5-haiku-latest").maxRetries(0).build();
+      // the first decision falls back; the caller, unsure it got through, decides again, on the first route
+      sim.enqueueFor("openai", SimulatedReply.status(503), SimulatedReply.json(verdict))
+          .enqueueFor("anthropic", SimulatedReply.json(verdict));
+      LlmRuntime runtime = LlmRuntime.builder()
+          .provider(OpenAiProvider.builder().baseUrl(sim.openAiBaseUrl()).apiKey("sk-test-not-a-real-key").build())
+          .provider("anthropic", AnthropicProvider.builder().baseUrl(sim.anthropicBaseUrl()).apiKey("sk-ant-test").build())
+          .build();
+      LlmResult<Verdict> fellBack = routed.callForResult(runtime, Invocation.<Verdict>of(null, "May acct_10234 rotate?")
+          .idempotencyKey(KEY));
+      LlmResult<Verdict> again = routed.callForResult(runtime, Invocation.<Verdict>of(null, "May acct_10234 rotate?")
+          .idempotencyKey(KEY));
+      assertThat(fellBack.record().provider()).isEqualTo("anthropic");
+      assertThat(again.record().provider()).isEqualTo("openai");
+
+      IdempotentActions actions = IdempotentActions.using(new InMemoryActionStore());
+      AtomicInteger created = new AtomicInteger();
+      ActionBody<Job> createJob = () -> {
+        created.incrementAndGet();
+        return JOB;
+      };
+      ActionOutcome<Job> first = actions.once(ACTION, fellBack.record(), REQUEST, Job.class, createJob);
+      ActionOutcome<Job> second = actions.once(ACTION, again.record(), REQUEST, Job.class, createJob);
+
+      assertThat(first.created()).isTrue();
+      assertThat(second.created()).as("keyed by the task invocation, not by the route that answered").isFalse();
+      assertThat(second.value()).isEqualTo(JOB);
+      assertThat(created).hasValue(1);
     }
   }
 }

@@ -175,7 +175,7 @@ class HostileProviderTest {
 
     LlmTaskException e = callFailure(anthropic());
 
-    assertThat(e.status()).isEqualTo(CallStatus.BAD_REQUEST);
+    assertThat(e.status()).isEqualTo(CallStatus.CONTEXT_TOO_LONG);
     assertThat(e.record().failureReason()).contains("invalid_request_error")
         .contains("the prompt is too long for the model's context window");
     assertThat(e.record().attempts()).isEqualTo(1);
@@ -185,7 +185,10 @@ class HostileProviderTest {
   void anOpenAiContextLengthExceededSaysTheSame() {
     sim.enqueue(SimulatedReply.error(400, "invalid_request_error", "context_length_exceeded", "This model's maximum context length is 128000 tokens."));
 
-    assertThat(callFailure(openAi()).record().failureReason())
+    LlmTaskException e = callFailure(openAi());
+    assertThat(e.status()).isEqualTo(CallStatus.CONTEXT_TOO_LONG);
+    assertThat(e.record().attempts()).as("not retried").isEqualTo(1);
+    assertThat(e.record().failureReason())
         .contains("context_length_exceeded").contains("too long for the model's context window");
   }
 

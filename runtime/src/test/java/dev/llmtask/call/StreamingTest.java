@@ -164,6 +164,47 @@ class StreamingTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("providers")
+  void aStreamRecordsWhenItsFirstDeltaReachedTheCallerAndABlockingCallDoesNot(String name,
+      Function<LlmSimulator, LlmProvider> provider) {
+    sim.enqueue(SimulatedReply.json(VALID).withChunkSize(5).withDelay(Duration.ofMillis(30)));
+    ROTATION.stream(runtime(provider), RotationFixture.invocation("t")).await();
+    sim.enqueue(SimulatedReply.json(VALID));
+    ROTATION.call(runtime(provider), RotationFixture.invocation("t"));
+
+    assertThat(records).hasSize(2);
+    String firstDelta = records.get(0).attributes().get(CallRecord.FIRST_DELTA_MS);
+    assertThat(firstDelta).as("the streamed call's attributes").isNotNull();
+    assertThat(Long.parseLong(firstDelta)).isBetween(30L, records.get(0).latencyMs());
+    assertThat(records.get(0).toLogLine()).contains(" attr.first_delta_ms=" + firstDelta);
+    assertThat(records.get(1).attributes()).doesNotContainKey(CallRecord.FIRST_DELTA_MS);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("providers")
+  void theReplyNamesTheResponseAndTheModelThatAnsweredStreamedOrNot(String name, Function<LlmSimulator, LlmProvider> provider) {
+    List<dev.llmtask.provider.ModelReply> replies = new CopyOnWriteArrayList<>();
+    LlmRuntime rt = LlmRuntime.builder()
+        .provider(provider.apply(sim))
+        .interceptExchanges(chain -> chain.proceed(chain.request()).thenApply(reply -> {
+          replies.add(reply);
+          return reply;
+        }))
+        .build();
+    sim.enqueue(SimulatedReply.json(VALID));
+    sim.enqueue(SimulatedReply.json(VALID).withChunkSize(9));
+    ROTATION.call(rt, RotationFixture.invocation("t"));
+    ROTATION.stream(rt, RotationFixture.invocation("t")).await();
+
+    String idPrefix = name.equals("openai") ? "chatcmpl-" : "msg_01";
+    assertThat(replies).hasSize(2).allSatisfy(reply -> {
+      assertThat(reply.responseId()).startsWith(idPrefix);
+      assertThat(reply.responseModel()).isEqualTo("gpt-4o-mini");
+    });
+    assertThat(replies.get(0).responseId()).isNotEqualTo(replies.get(1).responseId());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("providers")
   void aStreamCutMidwayFailsAsAProviderError(String name, Function<LlmSimulator, LlmProvider> provider) {
     sim.enqueue(SimulatedReply.cutStream(VALID, 3).withChunkSize(5));
     LlmStream<RotationDecision> stream = ROTATION.stream(runtime(provider), RotationFixture.invocation("t"));

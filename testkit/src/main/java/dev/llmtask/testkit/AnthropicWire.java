@@ -224,6 +224,9 @@ final class AnthropicWire implements ProviderWire {
             false);
       case OVERLOADED:
         return errorResponse(ctx, 529, "overloaded_error", "Overloaded", null, false);
+      case CONTEXT_TOO_LONG:
+        return errorResponse(
+            ctx, 400, "invalid_request_error", "prompt is too long: 215000 tokens > 200000 maximum", null, false);
       default:
         break;
     }

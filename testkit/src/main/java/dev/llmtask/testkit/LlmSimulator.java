@@ -211,6 +211,47 @@ public final class LlmSimulator implements AutoCloseable {
   }
 
   /**
+   * Queues replies, in order, for the next requests that arrive in {@code provider}'s wire format, so a
+   * test of a fallback can script each provider of a runtime on its own:
+   *
+   * <pre>{@code
+   * sim.enqueueFor("openai", SimulatedReply.status(503), SimulatedReply.status(503), SimulatedReply.status(503))
+   *    .enqueueFor("anthropic", SimulatedReply.json("{\"decision\":\"eligible\"}"));
+   * }</pre>
+   *
+   * Like replies queued with a {@linkplain #enqueue(Predicate, SimulatedReply) match}, each is used once
+   * and they win over the global queue.
+   *
+   * @param provider {@code "openai"} (requests to {@link #openAiBaseUrl()}) or {@code "anthropic"} (to
+   *     {@link #anthropicBaseUrl()})
+   * @throws IllegalArgumentException for another provider name
+   */
+  public LlmSimulator enqueueFor(String provider, SimulatedReply... replies) {
+    Objects.requireNonNull(provider, "provider");
+    if (!provider.equals("openai") && !provider.equals("anthropic")) {
+      throw new IllegalArgumentException(
+          "the simulator speaks the \"openai\" and \"anthropic\" wire formats, not \"" + provider + "\"");
+    }
+    for (SimulatedReply reply : replies) {
+      enqueue(request -> provider.equals(request.provider()), reply);
+    }
+    return this;
+  }
+
+  /** The requests received so far in {@code provider}'s wire format ({@code openai} or {@code anthropic}). */
+  public List<RecordedRequest> requestsTo(String provider) {
+    synchronized (lock) {
+      List<RecordedRequest> matching = new ArrayList<>();
+      for (RecordedRequest r : recorded) {
+        if (r.provider().equals(provider)) {
+          matching.add(r);
+        }
+      }
+      return List.copyOf(matching);
+    }
+  }
+
+  /**
    * Answers each request that no queued reply answers with {@code fault}, with the given
    * probability; the others get the generated answer. The draws come from a {@link Random} seeded
    * with {@code seed}, one per such request in arrival order, so a sequential run faults the same
@@ -252,7 +293,7 @@ public final class LlmSimulator implements AutoCloseable {
    * verbatim), {@code generated: true}, {@code refusal}, {@code truncated} (strings), {@code
    * status} (with optional {@code type}, {@code code}, {@code message} for a custom error body),
    * or {@code fault}: {@code rate_limited}, {@code quota_exhausted}, {@code overloaded}, {@code
-   * drop_connection}, {@code invalid_json}, {@code truncated_body}, {@code cut_stream} / {@code
+   * context_too_long}, {@code drop_connection}, {@code invalid_json}, {@code truncated_body}, {@code cut_stream} / {@code
    * stalled_stream} / {@code stream_error} (with {@code json}, {@code afterDeltas}, and {@code
    * stallMs} or {@code errorType}). Optional modifiers: {@code delayMs}, {@code headers}, {@code
    * usage: {"input","output","cached"}}, {@code chunkSize}, {@code chunkDelayMs}. Optional matchers,

@@ -181,6 +181,15 @@ final class OpenAiWire implements ProviderWire {
       case OVERLOADED:
         status = 503;
         break;
+      case CONTEXT_TOO_LONG:
+        return errorResponse(
+            ctx,
+            400,
+            "invalid_request_error",
+            "context_length_exceeded",
+            "This model's maximum context length is 128000 tokens. However, your messages resulted in"
+                + " 131072 tokens. Please reduce the length of the messages.",
+            false);
       default:
         break;
     }

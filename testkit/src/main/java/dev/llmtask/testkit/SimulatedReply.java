@@ -67,6 +67,7 @@ public final class SimulatedReply {
     RATE_LIMITED,
     QUOTA_EXHAUSTED,
     OVERLOADED,
+    CONTEXT_TOO_LONG,
     CUSTOM
   }
 
@@ -225,6 +226,15 @@ public final class SimulatedReply {
    */
   public static SimulatedReply overloaded() {
     return of(Kind.ERROR, null, new ErrorSpec(529, ErrorFlavor.OVERLOADED, null, null, null));
+  }
+
+  /**
+   * The prompt exceeds the model's context window: OpenAI 400 {@code invalid_request_error} with code
+   * {@code context_length_exceeded}; Anthropic 400 {@code invalid_request_error} "prompt is too long:
+   * … tokens > … maximum". Not retryable.
+   */
+  public static SimulatedReply contextTooLong() {
+    return of(Kind.ERROR, null, new ErrorSpec(400, ErrorFlavor.CONTEXT_TOO_LONG, null, null, null));
   }
 
   /**

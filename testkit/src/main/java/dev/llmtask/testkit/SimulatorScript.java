@@ -167,6 +167,8 @@ final class SimulatorScript {
         return SimulatedReply.quotaExhausted();
       case "overloaded":
         return SimulatedReply.overloaded();
+      case "context_too_long":
+        return SimulatedReply.contextTooLong();
       case "drop_connection":
         return SimulatedReply.dropConnection();
       case "invalid_json":
@@ -186,7 +188,7 @@ final class SimulatorScript {
       default:
         throw new IllegalArgumentException(
             where + ": unknown fault \"" + fault + "\"; one of rate_limited, quota_exhausted,"
-                + " overloaded, drop_connection, invalid_json, truncated_body, cut_stream,"
+                + " overloaded, context_too_long, drop_connection, invalid_json, truncated_body, cut_stream,"
                 + " stalled_stream, stream_error");
     }
   }

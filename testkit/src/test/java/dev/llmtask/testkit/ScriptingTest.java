@@ -47,6 +47,33 @@ class ScriptingTest {
   }
 
   @Test
+  void repliesQueuedForAProviderGoOnlyToItsWireFormat(@TempDir Path dir) throws Exception {
+    sim.enqueueFor("openai", SimulatedReply.status(503), SimulatedReply.status(503))
+        .enqueueFor("anthropic", SimulatedReply.contextTooLong());
+
+    List<Integer> statuses = new ArrayList<>();
+    HttpResponse<String> anthropic = postAnthropic(sim, anthropicBody("decide_rotation", Schemas.ROTATION));
+    statuses.add(anthropic.statusCode());
+    statuses.add(postOpenAi(sim, openAiBody("decide_rotation", Schemas.ROTATION)).statusCode());
+    statuses.add(postOpenAi(sim, openAiBody("decide_rotation", Schemas.ROTATION)).statusCode());
+    statuses.add(postOpenAi(sim, openAiBody("decide_rotation", Schemas.ROTATION)).statusCode());
+
+    assertThat(statuses).containsExactly(400, 503, 503, 200);
+    assertThat(TestHttp.json(anthropic.body()).at("/error/message").asText()).startsWith("prompt is too long");
+    assertThat(sim.requestsTo("openai")).hasSize(3);
+    assertThat(sim.requestsTo("anthropic")).hasSize(1);
+    assertThatThrownBy(() -> sim.enqueueFor("mistral", SimulatedReply.status(503)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("speaks the \"openai\" and \"anthropic\" wire formats, not \"mistral\"");
+
+    Path script = Files.writeString(dir.resolve("ctx.json"), "{\"replies\": [{\"fault\": \"context_too_long\"}]}");
+    sim.loadScript(script);
+    HttpResponse<String> openAi = postOpenAi(sim, openAiBody("decide_rotation", Schemas.ROTATION));
+    assertThat(openAi.statusCode()).isEqualTo(400);
+    assertThat(TestHttp.json(openAi.body()).at("/error/code").asText()).isEqualTo("context_length_exceeded");
+  }
+
+  @Test
   void taskRepliesAreMatchedRepliesAndKeepTheirOrder() throws Exception {
     sim.enqueue("decide_rotation", SimulatedReply.status(503))
         .enqueue(r -> r.streamed(), SimulatedReply.status(400))

@@ -20,6 +20,7 @@ import dev.llmtask.processor.model.PromptModel;
 import dev.llmtask.processor.model.PromptTemplate;
 import dev.llmtask.processor.model.TaskInterfaceModel;
 import dev.llmtask.processor.model.TaskMethodModel;
+import dev.llmtask.processor.model.TaskRoutes;
 import dev.llmtask.processor.schema.Dialect;
 import dev.llmtask.processor.schema.TaskSchemas;
 import java.util.ArrayList;
@@ -47,6 +48,8 @@ public final class ImplementationWriter {
   private static final ClassName INJECT = ClassName.get("jakarta.inject", "Inject");
   private static final ClassName SINGLETON = ClassName.get("jakarta.inject", "Singleton");
   private static final ClassName LLM_RUNTIME = ClassName.get("dev.llmtask", "LlmRuntime");
+  private static final ClassName CALL_STATUS = ClassName.get("dev.llmtask", "CallStatus");
+  private static final ClassName SAMPLING = ClassName.get("dev.llmtask", "Sampling");
   private static final ClassName TASK_SPEC = ClassName.get("dev.llmtask.codegen", "TaskSpec");
   private static final ClassName INVOCATION = ClassName.get("dev.llmtask.codegen", "Invocation");
   private static final ClassName OUTPUT_DECODER = ClassName.get("dev.llmtask.codegen", "OutputDecoder");
@@ -71,7 +74,7 @@ public final class ImplementationWriter {
     this.generatedAnnotation = elements.getTypeElement("javax.annotation.processing.Generated") != null;
   }
 
-  public JavaFile write(CheckedInterface checked) {
+  public JavaFile write(CheckedInterface checked, Map<String, TaskRoutes> routes) {
     TaskInterfaceModel model = checked.model();
 
     TypeSpec.Builder type = TypeSpec.classBuilder(model.generatedSimpleName())
@@ -106,7 +109,7 @@ public final class ImplementationWriter {
       }
       type.addField(FieldSpec.builder(ParameterizedTypeName.get(TASK_SPEC, TypeName.get(task.output().resultType())),
               spec, Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
-          .initializer(specInitializer(model, task, openAi, anthropic)).build());
+          .initializer(specInitializer(model, task, routes.get(task.methodName()), openAi, anthropic)).build());
     }
 
     type.addField(FieldSpec.builder(LLM_RUNTIME, "runtime", Modifier.PRIVATE, Modifier.FINAL).build());
@@ -114,6 +117,9 @@ public final class ImplementationWriter {
         .addModifiers(Modifier.PUBLIC)
         .addParameter(LLM_RUNTIME, "runtime")
         .addStatement("this.runtime = $T.requireNonNull(runtime, $S)", OBJECTS, "runtime");
+    for (String spec : specNames) { // a route naming a provider the runtime lacks fails here, not at the first call
+      constructor.addStatement("$N.checkRoutes(runtime)", spec);
+    }
     if (inject) {
       constructor.addAnnotation(INJECT);
     }
@@ -140,7 +146,8 @@ public final class ImplementationWriter {
     return constant;
   }
 
-  private CodeBlock specInitializer(TaskInterfaceModel model, TaskMethodModel task, String openAi, String anthropic) {
+  private CodeBlock specInitializer(TaskInterfaceModel model, TaskMethodModel task, TaskRoutes routes, String openAi,
+      String anthropic) {
     OutputModel output = task.output();
     TypeName decodeClass = TypeName.get(types.erasure(output.decodeType()));
     CodeBlock decoder = switch (output.kind()) {
@@ -165,10 +172,48 @@ public final class ImplementationWriter {
     if (task.repairs().present()) {
       b.add(".repairs($L)\n", task.repairs().value());
     }
+    if (routes.fallbacks().present()) {
+      b.add(".fallbacks($L)\n", strings(routes.fallbacks().value()));
+    }
+    if (routes.fallbackOn().present()) {
+      CodeBlock.Builder statuses = CodeBlock.builder();
+      for (String status : routes.fallbackOn().value()) {
+        statuses.add(statuses.isEmpty() ? "$T.$L" : ", $T.$L", CALL_STATUS, status);
+      }
+      b.add(".fallbackOn($L)\n", statuses.build());
+    }
+    if (routes.hasSampling()) {
+      b.add(".sampling($T.builder()", SAMPLING);
+      if (routes.temperature().present()) {
+        b.add(".temperature($L)", routes.temperature().value());
+      }
+      if (routes.topP().present()) {
+        b.add(".topP($L)", routes.topP().value());
+      }
+      if (routes.maxOutputTokens().present()) {
+        b.add(".maxOutputTokens($L)", routes.maxOutputTokens().value());
+      }
+      if (routes.seed().present()) {
+        b.add(".seed($LL)", routes.seed().value());
+      }
+      if (routes.stop().present()) {
+        b.add(".stop($L)", strings(routes.stop().value()));
+      }
+      b.add(".build())\n");
+    }
     b.add(".schema(new $T($S, $N, $N))\n", OUTPUT_SCHEMA, task.taskName(), openAi, anthropic)
         .add(".build()")
         .unindent().unindent();
     return b.build();
+  }
+
+  /** {@code "a", "b"}: string literals for a varargs call. */
+  private static CodeBlock strings(List<String> values) {
+    CodeBlock.Builder out = CodeBlock.builder();
+    for (String v : values) {
+      out.add(out.isEmpty() ? "$S" : ", $S", v);
+    }
+    return out.build();
   }
 
   /** {@code Duration.ofSeconds(20)} for 20,000 ms: the largest whole unit, as the duration was most likely written. */

@@ -4,6 +4,7 @@ import dev.llmtask.CallRecord;
 import dev.llmtask.CallStatus;
 import dev.llmtask.LlmResult;
 import dev.llmtask.LlmTaskException;
+import dev.llmtask.RateCard;
 import dev.llmtask.codegen.Invocation;
 import dev.llmtask.codegen.TaskSpec;
 import dev.llmtask.provider.ModelReply;
@@ -12,6 +13,7 @@ import dev.llmtask.spi.CallAttributes;
 import dev.llmtask.spi.Deadline;
 import dev.llmtask.spi.TaskCall;
 import dev.llmtask.spi.TaskCall.Mode;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -272,17 +274,19 @@ final class CallState<T> implements Deadline {
     return attemptLog.isEmpty() ? null : attemptLog.get(attemptLog.size() - 1);
   }
 
-  synchronized List<CallRecord.Attempt> attemptRecords(CallStatus endedWith) {
+  /** The attempts for the record; {@code callCost} is the call's cost when it is known to be the one attempt's. */
+  synchronized List<CallRecord.Attempt> attemptRecords(CallStatus endedWith, RateCard rates, BigDecimal callCost) {
     if (attemptLog.isEmpty()) {
       return List.of();
     }
     long now = System.nanoTime();
     if (attemptLog.size() == 1) {
-      return List.of(attemptLog.get(0).toRecord(endedWith, now));
+      AttemptEntry only = attemptLog.get(0);
+      return List.of(only.toRecord(endedWith, now, callCost != null && only.usage != null ? callCost : null, rates));
     }
     List<CallRecord.Attempt> out = new ArrayList<>(attemptLog.size());
     for (AttemptEntry e : attemptLog) {
-      out.add(e.toRecord(endedWith, now));
+      out.add(e.toRecord(endedWith, now, null, rates));
     }
     return out;
   }
@@ -371,12 +375,15 @@ final class CallState<T> implements Deadline {
       }
     }
 
-    CallRecord.Attempt toRecord(CallStatus endedWith, long now) {
+    /** {@code cost}: the attempt's cost when already known, else priced here. */
+    CallRecord.Attempt toRecord(CallStatus endedWith, long now, BigDecimal known, RateCard rates) {
       CallStatus o = outcome != null ? outcome : endedWith; // still in flight when the call ended
       long end = outcome != null ? endNanos : now;
       Usage u = usage == null ? Usage.NONE : usage;
+      BigDecimal cost = known != null ? known : u.inputTokens() + u.outputTokens() == 0 ? BigDecimal.ZERO
+          : rates.cost(model, u.inputTokens(), u.cachedInputTokens(), u.outputTokens());
       return new CallRecord.Attempt(provider, model, o, (end - startNanos) / 1_000_000, u.inputTokens(), u.outputTokens(),
-          requestId);
+          requestId, cost);
     }
   }
 }

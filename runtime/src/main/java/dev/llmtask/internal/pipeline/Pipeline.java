@@ -5,6 +5,7 @@ import dev.llmtask.LlmStream;
 import dev.llmtask.codegen.Invocation;
 import dev.llmtask.codegen.TaskRunner;
 import dev.llmtask.codegen.TaskSpec;
+import dev.llmtask.provider.LlmProvider;
 import dev.llmtask.provider.ModelReply;
 import dev.llmtask.provider.ModelRequest;
 import dev.llmtask.provider.ProviderException;
@@ -30,6 +31,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <pre>
  * call links      RecordLink        one record per call, the deadline (outermost, so always)
  *                 user CallInterceptors, in the order registered
+ *                 FallbackLink      the task's routes in order, with their circuit breakers
  *                 RepairLink        answer checks and re-asks; each model turn runs the exchange links
  * exchange links  RetryLink         classified retries with backoff (Failsafe)
  *                 user ExchangeInterceptors, in the order registered
@@ -44,6 +46,8 @@ final class Pipeline implements TaskRunner {
   final String defaultProviderName;
   final RecordLink recordLink;
   private final CallInterceptor[] callLinks;
+  /** The call links from this index on are built in (fallback, repair): they return failed outcomes, never throw. */
+  private final int innerBuiltIns;
   private final ExchangeInterceptor[] exchangeLinks;
   /** Schedules retries, waits and the deadline tick; never blocks, so two threads serve any number of calls. */
   final ScheduledExecutorService scheduler;
@@ -62,6 +66,8 @@ final class Pipeline implements TaskRunner {
     List<CallInterceptor> calls = new ArrayList<>();
     calls.add(recordLink);
     calls.addAll(settings.callInterceptors());
+    this.innerBuiltIns = calls.size();
+    calls.add(new FallbackLink(new RouteBreakers(settings.breakerFailures(), settings.breakerCooldown())));
     calls.add(new RepairLink(new OutputValidator(), settings.maxOutputTokens()));
     this.callLinks = calls.toArray(CallInterceptor[]::new);
 
@@ -81,6 +87,42 @@ final class Pipeline implements TaskRunner {
     this.scheduler = pool;
     this.failsafeScheduler = new InlineFirstScheduler(pool);
     this.ticker = new CallTicker(pool);
+  }
+
+  /**
+   * Checks, when a task is created, that this runtime can serve its routes: each names a registered
+   * provider, and that provider accepts the sampling settings the task's routes will send (the call's own
+   * options are checked at the call).
+   *
+   * @throws IllegalStateException naming the task, the route and what to change
+   */
+  @Override
+  public void checkRoutes(TaskSpec<?> spec) {
+    CallPolicy policy;
+    try {
+      policy = CallPolicy.resolve(spec, dev.llmtask.CallOptions.none(), settings);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalStateException(spec.declaredBy() + ": " + e.getMessage(), e);
+    }
+    List<Route> routes = new ArrayList<>();
+    if (policy.model() != null) {
+      routes.add(new Route(defaultProviderName, policy.model()));
+    }
+    routes.addAll(policy.fallbacks());
+    for (Route route : routes) {
+      LlmProvider provider = settings.providers().get(route.provider());
+      if (provider == null) {
+        throw new IllegalStateException(spec.declaredBy() + " (task " + spec.name() + "): the route " + route
+            + " names no provider registered with this runtime; register it with LlmRuntime.builder().provider(\""
+            + route.provider() + "\", …) or change the route (registered: " + settings.providers().keySet() + ")");
+      }
+      try {
+        provider.checkSampling(policy.sampling(settings, route.provider(), route.model()));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalStateException(spec.declaredBy() + " (task " + spec.name() + "), route " + route + ": "
+            + e.getMessage(), e);
+      }
+    }
   }
 
   /** A blocking call, run on the caller's thread; failures throw {@link dev.llmtask.LlmTaskException} with the caller's stack. */
@@ -125,7 +167,7 @@ final class Pipeline implements TaskRunner {
   CompletableFuture<Outcome> runCallLink(CallState<?> state, int index, TaskCall call) {
     CallInterceptor link = callLinks[index];
     CallChain chain = new CallChain(state, index, call);
-    if (index == 0 || index == callLinks.length - 1) {
+    if (index == 0 || index >= innerBuiltIns) {
       return link.intercept(chain).toCompletableFuture(); // built-ins never throw; they return failed outcomes
     }
     CompletionStage<Outcome> stage;

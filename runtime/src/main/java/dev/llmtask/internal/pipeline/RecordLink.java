@@ -8,6 +8,9 @@ import dev.llmtask.RateCard;
 import dev.llmtask.provider.ModelReply.Usage;
 import dev.llmtask.spi.CallInterceptor;
 import dev.llmtask.spi.Outcome;
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -84,10 +87,35 @@ final class RecordLink implements CallInterceptor {
     CallState.AttemptEntry last = state.lastAttempt();
     String provider = last != null ? last.provider : state.call.provider();
     String model = last != null ? last.model : state.call.model();
+    BigDecimal cost = rateCard.cost(model, u.inputTokens(), u.cachedInputTokens(), u.outputTokens());
+    List<CallRecord.Attempt> attempts = state.attemptRecords(status, rateCard, estimate == null ? cost : null);
+    if (estimate == null && servedByMoreThanOneModel(attempts)) {
+      cost = sum(attempts);
+    }
     return new CallRecord(state.call.traceId(), state.spec.name(), provider, model, state.spec.promptVersion(),
-        status, state.attempts.get(), latencyMs, u.inputTokens(), u.outputTokens(), u.cachedInputTokens(),
-        rateCard.cost(model, u.inputTokens(), u.cachedInputTokens(), u.outputTokens()),
+        status, state.attempts.get(), latencyMs, u.inputTokens(), u.outputTokens(), u.cachedInputTokens(), cost,
         reason, fingerprints == null ? null : fingerprints.of(state.inv.userPrompt()), state.inv.idempotencyKey(),
-        estimate != null, state.lastRequestId(), state.attemptRecords(status), state.attributeSnapshot());
+        estimate != null, state.lastRequestId(), attempts, state.attributeSnapshot());
+  }
+
+  private static boolean servedByMoreThanOneModel(List<CallRecord.Attempt> attempts) {
+    for (int i = 1; i < attempts.size(); i++) {
+      if (!Objects.equals(attempts.get(i).model(), attempts.get(0).model())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** A call that fell back to another model: each attempt priced on its own; unknown if any priced attempt is. */
+  private static BigDecimal sum(List<CallRecord.Attempt> attempts) {
+    BigDecimal total = BigDecimal.ZERO;
+    for (CallRecord.Attempt a : attempts) {
+      if (a.costUsd() == null) {
+        return null;
+      }
+      total = total.add(a.costUsd());
+    }
+    return total.stripTrailingZeros();
   }
 }

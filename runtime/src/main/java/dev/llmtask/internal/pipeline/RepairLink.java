@@ -1,7 +1,9 @@
 package dev.llmtask.internal.pipeline;
 
 import dev.llmtask.CallStatus;
+import dev.llmtask.Sampling;
 import dev.llmtask.internal.pipeline.OutputValidator.Verdict;
+import dev.llmtask.provider.LlmProvider;
 import dev.llmtask.provider.ModelReply;
 import dev.llmtask.provider.ModelRequest;
 import dev.llmtask.provider.ModelRequest.Repair;
@@ -41,16 +43,29 @@ final class RepairLink implements CallInterceptor {
     if (call.model() == null) {
       return CompletableFuture.completedFuture(Outcome.failed(CallStatus.BAD_REQUEST, NO_MODEL));
     }
+    Sampling sampling = state.policy.sampling(state.pipeline.settings, call.provider(), call.model());
+    if (!sampling.isEmpty()) {
+      LlmProvider provider = state.pipeline.settings.providers().get(call.provider());
+      try {
+        if (provider != null) {
+          provider.checkSampling(sampling); // the call's own options were not seen when the task was wired
+        }
+      } catch (IllegalArgumentException e) {
+        return CompletableFuture.completedFuture(Outcome.failed(CallStatus.BAD_REQUEST,
+            "the route " + call.provider() + "/" + call.model() + " cannot send the sampling settings: " + e.getMessage()));
+      }
+    }
     validator.prepare(state.spec.decoder()); // overlaps the first check's set-up with the exchange
     int maxRepairs = state.mode == Mode.STREAM ? 0 : state.policy.repairs();
-    return turns(state, call, new Turns(), 0, maxRepairs);
+    Turns turns = new Turns(sampling, sampling.maxOutputTokens() != null ? sampling.maxOutputTokens() : maxOutputTokens);
+    return turns(state, call, turns, 0, maxRepairs);
   }
 
   /** Model turns from {@code round} on; loops without a stage per turn while replies are already there (blocking calls). */
   private <T> CompletableFuture<Outcome> turns(CallState<T> state, TaskCall call, Turns repairs, int round, int maxRepairs) {
     for (int r = round; ; r++) {
       ModelRequest request = new ModelRequest(state.spec.name(), call.model(), call.systemPrompt(), call.userPrompt(),
-          state.spec.schema(), repairs.repairs, 0, maxOutputTokens);
+          state.spec.schema(), repairs.repairs, 0, repairs.maxOutputTokens, repairs.sampling);
       CompletableFuture<ModelReply> reply = state.pipeline.exchange(state, call, request);
       if (!reply.isDone()) {
         int at = r;
@@ -84,7 +99,7 @@ final class RepairLink implements CallInterceptor {
       }
       case TRUNCATED -> {
         return Outcome.failed(CallStatus.INVALID_OUTPUT,
-            "truncated: the answer reached the output token limit (" + maxOutputTokens + ")");
+            "truncated: the answer reached the output token limit (" + turns.maxOutputTokens + ")");
       }
       case COMPLETE -> { }
     }
@@ -113,8 +128,15 @@ final class RepairLink implements CallInterceptor {
 
   /** The re-asks of one pass through this link, and why each answer was rejected. */
   private static final class Turns {
+    final Sampling sampling;
+    final int maxOutputTokens;
     List<Repair> repairs = List.of(); // the first answer is usually valid: no lists until it is not
     List<String> reasons = List.of();
+
+    Turns(Sampling sampling, int maxOutputTokens) {
+      this.sampling = sampling;
+      this.maxOutputTokens = maxOutputTokens;
+    }
 
     void rejected(String reason) {
       if (reasons.isEmpty()) {

@@ -2,6 +2,7 @@ package dev.llmtask.internal.pipeline;
 
 import dev.llmtask.CallOptions;
 import dev.llmtask.RateCard;
+import dev.llmtask.Sampling;
 import dev.llmtask.TelemetrySink;
 import dev.llmtask.codegen.TaskRunner;
 import dev.llmtask.provider.LlmProvider;
@@ -17,6 +18,10 @@ import java.util.Map;
  *
  * @param provider the default provider
  * @param providers every provider by name, the default included
+ * @param routeSampling sampling settings per route, keyed {@code provider/model}
+ * @param contextWindows the largest prompt per model in tokens, beyond what the rate card knows
+ * @param breakerFailures failed calls in a row that open a route's circuit
+ * @param breakerCooldown how long an open circuit stays open before a probe goes through
  */
 public record RuntimeSettings(
     LlmProvider provider,
@@ -36,7 +41,11 @@ public record RuntimeSettings(
     List<TelemetrySink> sinks,
     byte[] fingerprintKey,
     List<CallInterceptor> callInterceptors,
-    List<ExchangeInterceptor> exchangeInterceptors) {
+    List<ExchangeInterceptor> exchangeInterceptors,
+    Map<String, Sampling> routeSampling,
+    Map<String, Long> contextWindows,
+    int breakerFailures,
+    Duration breakerCooldown) {
 
   /** The engine that runs the calls of a runtime with these settings; it starts two daemon scheduler threads. */
   public TaskRunner startPipeline() {

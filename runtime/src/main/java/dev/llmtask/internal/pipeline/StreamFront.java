@@ -27,15 +27,31 @@ import java.util.stream.StreamSupport;
 final class StreamFront<T> implements LlmStream<T>, ModelStreamListener {
   private final CallState<T> state;
   private final ReplayPublisher<StreamEvent<T>> events = new ReplayPublisher<>();
-  private final WrappedTextDeltas text;
+  private final String textProperty;
+  private WrappedTextDeltas text; // guarded by this
   private volatile State phase = State.STARTED;
   private boolean started; // guarded by this
+  private boolean deltaShown; // guarded by this
   private volatile long deliveredChars; // written only under this
 
   StreamFront(CallState<T> state) {
     this.state = state;
-    String property = state.spec.decoder().textProperty();
-    this.text = property == null ? null : new WrappedTextDeltas(property);
+    this.textProperty = state.spec.decoder().textProperty();
+    this.text = textProperty == null ? null : new WrappedTextDeltas(textProperty);
+  }
+
+  /**
+   * Before a fallback sends the stream to another route: true, with the pieces of the failed route
+   * forgotten, when no delta has reached the caller; false once one has (the answer is never
+   * continued on another model).
+   */
+  synchronized boolean restart() {
+    if (deltaShown || state.ended()) {
+      return false;
+    }
+    deliveredChars = 0;
+    text = textProperty == null ? null : new WrappedTextDeltas(textProperty);
+    return true;
   }
 
   /** The provider accepted the request: the stream begins. */
@@ -67,6 +83,11 @@ final class StreamFront<T> implements LlmStream<T>, ModelStreamListener {
     deliveredChars += piece.length();
     String shown = text == null ? piece : text.feed(piece);
     if (!shown.isEmpty()) {
+      if (!deltaShown) { // time to first delta, for metrics and traces (dev.llmtask.CallRecord#FIRST_DELTA_MS)
+        deltaShown = true;
+        state.attributes().put(dev.llmtask.CallRecord.FIRST_DELTA_MS,
+            Long.toString((System.nanoTime() - state.startNanos) / 1_000_000));
+      }
       events.publish(new StreamEvent.Delta<>(shown), false);
     }
   }

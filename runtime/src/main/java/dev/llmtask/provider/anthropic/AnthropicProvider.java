@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.llmtask.Sampling;
 import dev.llmtask.provider.HttpFailures;
 import dev.llmtask.provider.HttpProvider;
 import dev.llmtask.provider.HttpProviderBuilder;
@@ -60,6 +61,19 @@ public final class AnthropicProvider extends HttpProvider {
     return "anthropic";
   }
 
+  /** Anthropic Messages takes temperature (at most 1), top_p, max_tokens and stop_sequences; it has no seed. */
+  @Override
+  public void checkSampling(Sampling sampling) {
+    if (sampling.seed() != null) {
+      throw new IllegalArgumentException("seed: Anthropic Messages has no seed parameter; leave seed unset for"
+          + " routes on an Anthropic provider");
+    }
+    if (sampling.temperature() != null && sampling.temperature() > 1) {
+      throw new IllegalArgumentException("temperature " + sampling.temperature() + ": Anthropic Messages accepts 0 to 1;"
+          + " set at most 1 for routes on an Anthropic provider");
+    }
+  }
+
   @Override
   protected void headers(HttpRequest.Builder http) {
     http.setHeader("anthropic-version", API_VERSION);
@@ -103,6 +117,7 @@ public final class AnthropicProvider extends HttpProvider {
       g.writeStartObject();
       g.writeStringField("model", r.model());
       g.writeNumberField("max_tokens", r.maxOutputTokens());
+      writeSampling(g, r.sampling(), "stop_sequences"); // checkSampling refused a seed when the route was wired
       if (stream) {
         g.writeBooleanField("stream", true);
       }
@@ -167,7 +182,7 @@ public final class AnthropicProvider extends HttpProvider {
       output = text.toString(); // no tool call: the text is judged (and re-asked) like any invalid answer
     }
     return new ModelReply(output, finish, finish == Finish.REFUSED ? text.toString() : null,
-        usage(body.path("usage")), requestId);
+        usage(body.path("usage")), requestId, body.path("id").asText(null), body.path("model").asText(null));
   }
 
   static Finish finish(String stopReason) {
@@ -220,7 +235,7 @@ public final class AnthropicProvider extends HttpProvider {
     }
 
     ProviderException advised(ProviderException e) {
-      return promptTooLong ? HttpFailures.explained(e, HttpFailures.PROMPT_TOO_LONG) : e;
+      return promptTooLong ? HttpFailures.contextTooLong(e) : e;
     }
   }
 

@@ -28,6 +28,7 @@ final class AnthropicStreamEvents implements SseEvents {
   private long cacheWrite;
   private long outputTokens;
   private String id;
+  private String model;
 
   AnthropicStreamEvents(String tool, ModelStreamListener listener) {
     this.tool = tool;
@@ -48,6 +49,7 @@ final class AnthropicStreamEvents implements SseEvents {
       case "message_start" -> {
         JsonNode message = json.path("message");
         id = message.path("id").asText(null);
+        model = message.path("model").asText(null);
         JsonNode u = message.path("usage");
         inputTokens = u.path("input_tokens").asLong(0);
         cacheRead = u.path("cache_read_input_tokens").asLong(0);
@@ -108,6 +110,6 @@ final class AnthropicStreamEvents implements SseEvents {
     }
     return new ModelReply(finish == ModelReply.Finish.REFUSED ? null : output, finish,
         finish == ModelReply.Finish.REFUSED ? text.toString() : null,
-        new Usage(inputTokens + cacheRead + cacheWrite, outputTokens, cacheRead), id);
+        new Usage(inputTokens + cacheRead + cacheWrite, outputTokens, cacheRead), id, id, model);
   }
 }

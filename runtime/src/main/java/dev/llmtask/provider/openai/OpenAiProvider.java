@@ -123,6 +123,7 @@ public final class OpenAiProvider extends HttpProvider {
       g.writeEndObject();
       g.writeEndObject();
       g.writeNumberField("max_completion_tokens", r.maxOutputTokens());
+      writeSampling(g, r.sampling(), "stop");
       if (stream) {
         g.writeBooleanField("stream", true);
         g.writeObjectFieldStart("stream_options");
@@ -143,6 +144,12 @@ public final class OpenAiProvider extends HttpProvider {
     g.writeEndObject();
   }
 
+  /** The text field {@code name} of {@code node}, or {@code null}. */
+  static String text(JsonNode node, String name) {
+    JsonNode v = node.path(name);
+    return v.isTextual() ? v.asText() : null;
+  }
+
   static ModelReply read(int status, HttpHeaders headers, byte[] bytes) {
     String requestId = headers.firstValue("x-request-id").orElse(null);
     JsonNode body = parseJson(bytes);
@@ -160,7 +167,7 @@ public final class OpenAiProvider extends HttpProvider {
     String content = message.path("content").isTextual() ? message.path("content").asText() : null;
     String refusal = message.path("refusal").isTextual() ? message.path("refusal").asText() : null;
     return new ModelReply(content, finish(refusal, choice.path("finish_reason").asText("stop")), refusal,
-        usage(body.path("usage")), requestId);
+        usage(body.path("usage")), requestId, text(body, "id"), text(body, "model"));
   }
 
   static Finish finish(String refusal, String finishReason) {
@@ -205,8 +212,7 @@ public final class OpenAiProvider extends HttpProvider {
   }
 
   private static ProviderException contextAdvice(String code, ProviderException e) {
-    return "context_length_exceeded".equals(code)
-        ? HttpFailures.explained(e, HttpFailures.PROMPT_TOO_LONG) : e;
+    return "context_length_exceeded".equals(code) ? HttpFailures.contextTooLong(e) : e;
   }
 
   /** An error with no HTTP status of its own: the status its type or code stands for as a response. */

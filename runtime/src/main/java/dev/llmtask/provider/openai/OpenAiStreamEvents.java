@@ -24,6 +24,7 @@ final class OpenAiStreamEvents implements SseEvents {
   private boolean sawFinish;
   private Usage usage = Usage.NONE;
   private String id;
+  private String model;
 
   OpenAiStreamEvents(ModelStreamListener listener) {
     this.listener = listener;
@@ -46,6 +47,9 @@ final class OpenAiStreamEvents implements SseEvents {
     }
     if (chunk.hasNonNull("error")) {
       throw OpenAiProvider.errorIn2xx(HttpFailures.IN_STREAM, chunk, id);
+    }
+    if (model == null) {
+      model = OpenAiProvider.text(chunk, "model");
     }
     if (id == null && chunk.path("id").isTextual()) {
       id = chunk.path("id").asText();
@@ -84,6 +88,6 @@ final class OpenAiStreamEvents implements SseEvents {
   @Override
   public ModelReply reply() {
     String r = refusal == null ? null : refusal.toString();
-    return new ModelReply(content.toString(), OpenAiProvider.finish(r, finishReason), r, usage, id);
+    return new ModelReply(content.toString(), OpenAiProvider.finish(r, finishReason), r, usage, id, id, model);
   }
 }
