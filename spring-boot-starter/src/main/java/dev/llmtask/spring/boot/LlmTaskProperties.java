@@ -1,8 +1,10 @@
 package dev.llmtask.spring.boot;
 
+import dev.llmtask.CallStatus;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -16,6 +18,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * llmtask.providers.claude.kind=anthropic
  * llmtask.default-provider=main
  * llmtask.tasks.decide-rotation.timeout=5s
+ * llmtask.tasks.decide-rotation.fallbacks=claude/claude-3-5-haiku-latest
+ * llmtask.routes.[claude/claude-3-5-haiku-latest].temperature=0
  * </pre>
  *
  * @param providers the providers by name; several is the normal case
@@ -27,6 +31,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param defaultMaxRetries the retry cap of tasks that declare none (runtime default 2)
  * @param defaultRepairs the re-ask cap of tasks that declare none (runtime default 1)
  * @param modelOverride the model for every task, beating what annotations write (as {@code LLM_MODEL})
+ * @param routes sampling settings per route, written {@code [provider/model]} with the provider's name
+ *     here; they apply whenever a call goes to that route
+ * @param circuitBreaker the circuit breaker of every route of a fallback chain
  * @param priceFile a price file in LiteLLM's {@code model_prices_and_context_window.json} format for the
  *     cost estimate; without one (and without a {@code RateCard} bean) costs are unknown
  */
@@ -40,11 +47,14 @@ public record LlmTaskProperties(
     Integer defaultMaxRetries,
     Integer defaultRepairs,
     String modelOverride,
+    Map<String, SamplingSettings> routes,
+    CircuitBreaker circuitBreaker,
     Path priceFile) {
 
   public LlmTaskProperties {
     providers = providers == null ? Map.of() : new TreeMap<>(providers);
     tasks = tasks == null ? Map.of() : new TreeMap<>(tasks);
+    routes = routes == null ? Map.of() : new TreeMap<>(routes);
   }
 
   /** The wire dialect of a provider. */
@@ -81,6 +91,30 @@ public record LlmTaskProperties(
    * @param model the model
    * @param maxRetries the retry cap
    * @param repairs the re-ask cap after invalid output
+   * @param sampling the sampling settings
+   * @param fallbacks the routes to try after the first, in order, each {@code provider/model}
+   * @param fallbackOn the statuses that move the call to the next route
    */
-  public record Task(Duration timeout, Duration attemptTimeout, String model, Integer maxRetries, Integer repairs) {}
+  public record Task(Duration timeout, Duration attemptTimeout, String model, Integer maxRetries, Integer repairs,
+                     SamplingSettings sampling, List<String> fallbacks, List<CallStatus> fallbackOn) {}
+
+  /**
+   * Sampling settings (each optional).
+   *
+   * @param temperature 0 to 2
+   * @param topP above 0, at most 1
+   * @param maxOutputTokens the output token cap of one model turn
+   * @param seed zero or more
+   * @param stop 1 to 4 stop sequences
+   */
+  public record SamplingSettings(Double temperature, Double topP, Integer maxOutputTokens, Long seed,
+                                 List<String> stop) {}
+
+  /**
+   * The circuit breaker of every route of a fallback chain.
+   *
+   * @param failures failed calls in a row that open a route's circuit (runtime default 5)
+   * @param cooldown how long an open circuit is skipped (runtime default 30 s)
+   */
+  public record CircuitBreaker(Integer failures, Duration cooldown) {}
 }

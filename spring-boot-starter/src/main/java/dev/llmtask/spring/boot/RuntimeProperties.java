@@ -1,20 +1,27 @@
 package dev.llmtask.spring.boot;
 
 import dev.llmtask.CallOptions;
+import dev.llmtask.CallStatus;
 import dev.llmtask.LlmRuntime;
 import dev.llmtask.RateCard;
+import dev.llmtask.Sampling;
 import dev.llmtask.provider.HttpProviderBuilder;
 import dev.llmtask.provider.LlmProvider;
 import dev.llmtask.provider.anthropic.AnthropicProvider;
 import dev.llmtask.provider.openai.OpenAiProvider;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Supplier;
 
 /** Applies {@link LlmTaskProperties} to an {@link LlmRuntime.Builder}; every problem names its property. */
 final class RuntimeProperties {
   private static final String PREFIX = "llmtask.";
+  /** The runtime's defaults, for a circuit breaker configured with one of its two settings. */
+  private static final int DEFAULT_BREAKER_FAILURES = 5;
+  private static final Duration DEFAULT_BREAKER_COOLDOWN = Duration.ofSeconds(30);
 
   private RuntimeProperties() {}
 
@@ -23,6 +30,7 @@ final class RuntimeProperties {
    */
   static LlmRuntime.Builder apply(LlmTaskProperties p, Set<String> knownTasks, LlmRuntime.Builder builder) {
     String defaultProvider = defaultProvider(p);
+    Set<String> registered = new TreeSet<>(p.providers().keySet());
     for (Map.Entry<String, LlmTaskProperties.Provider> e : p.providers().entrySet()) {
       String property = PREFIX + "providers." + e.getKey();
       LlmTaskProperties.Provider provider = e.getValue();
@@ -30,6 +38,7 @@ final class RuntimeProperties {
       boolean isDefault = e.getKey().equals(defaultProvider);
       if (isDefault) {
         builder.provider(built);
+        registered.add(built.name()); // calls name the default provider by its own name too
       }
       set(property, () -> builder.provider(e.getKey(), built));
       if (provider.defaultModel() != null) {
@@ -56,6 +65,18 @@ final class RuntimeProperties {
     if (p.modelOverride() != null) {
       set(PREFIX + "model-override", () -> builder.modelOverride(p.modelOverride()));
     }
+    if (p.circuitBreaker() != null) {
+      LlmTaskProperties.CircuitBreaker breaker = p.circuitBreaker();
+      set(PREFIX + "circuit-breaker", () -> builder.circuitBreaker(
+          breaker.failures() == null ? DEFAULT_BREAKER_FAILURES : breaker.failures(),
+          breaker.cooldown() == null ? DEFAULT_BREAKER_COOLDOWN : breaker.cooldown()));
+    }
+    for (Map.Entry<String, LlmTaskProperties.SamplingSettings> e : p.routes().entrySet()) {
+      String property = PREFIX + "routes.[" + e.getKey() + "]";
+      Sampling sampling = sampling(property, e.getValue());
+      set(property, () -> builder.route(e.getKey(), sampling));
+      checkProvider(property, e.getKey(), registered);
+    }
     for (Map.Entry<String, LlmTaskProperties.Task> e : p.tasks().entrySet()) {
       String task = e.getKey().replace('-', '_');
       String property = PREFIX + "tasks." + e.getKey();
@@ -64,9 +85,22 @@ final class RuntimeProperties {
             + knownTasks + " (write decide-rotation or [decide_rotation] for the task decide_rotation)");
       }
       CallOptions options = taskOptions(property, e.getValue());
+      if (options.fallbacks() != null) {
+        for (String route : options.fallbacks()) {
+          checkProvider(property + ".fallbacks", route, registered);
+        }
+      }
       builder.taskOptions(task, options);
     }
     return builder;
+  }
+
+  private static void checkProvider(String property, String route, Set<String> registered) {
+    String provider = route.substring(0, route.indexOf('/'));
+    if (!registered.contains(provider)) {
+      throw new InvalidLlmTaskPropertyException(property, "route " + route + " names no provider; write"
+          + " <provider>/<model> with a provider of " + registered);
+    }
   }
 
   /** The rate card of {@code llmtask.price-file}, or null when none is set. */
@@ -138,7 +172,37 @@ final class RuntimeProperties {
     if (t.repairs() != null) {
       set(property + ".repairs", () -> options.repairs(t.repairs()));
     }
+    if (t.sampling() != null) {
+      Sampling sampling = sampling(property + ".sampling", t.sampling());
+      options.sampling(sampling);
+    }
+    if (t.fallbacks() != null) {
+      set(property + ".fallbacks", () -> options.fallbacks(t.fallbacks().toArray(String[]::new)));
+    }
+    if (t.fallbackOn() != null) {
+      set(property + ".fallback-on", () -> options.fallbackOn(t.fallbackOn().toArray(CallStatus[]::new)));
+    }
     return set(property, options::build);
+  }
+
+  private static Sampling sampling(String property, LlmTaskProperties.SamplingSettings s) {
+    Sampling.Builder sampling = Sampling.builder();
+    if (s.temperature() != null) {
+      set(property + ".temperature", () -> sampling.temperature(s.temperature()));
+    }
+    if (s.topP() != null) {
+      set(property + ".top-p", () -> sampling.topP(s.topP()));
+    }
+    if (s.maxOutputTokens() != null) {
+      set(property + ".max-output-tokens", () -> sampling.maxOutputTokens(s.maxOutputTokens()));
+    }
+    if (s.seed() != null) {
+      set(property + ".seed", () -> sampling.seed(s.seed()));
+    }
+    if (s.stop() != null) {
+      set(property + ".stop", () -> sampling.stop(s.stop().toArray(String[]::new)));
+    }
+    return set(property, sampling::build);
   }
 
   /** Runs one builder call, turning its rejection into a failure that names {@code property}. */

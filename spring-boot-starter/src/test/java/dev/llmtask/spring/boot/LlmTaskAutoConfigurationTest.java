@@ -65,14 +65,14 @@ class LlmTaskAutoConfigurationTest {
         "llmtask.providers.main.api-key=" + KEY,
         "llmtask.providers.claude.kind=anthropic",
         "llmtask.providers.claude.base-url=" + simulator.anthropicBaseUrl(),
-        "llmtask.providers.claude.api-key=" + KEY,
-        "llmtask.providers.claude.default-model=claude-haiku-4-5");
+        "llmtask.providers.claude.api-key=" + KEY);
   }
 
   @Test
   void twoProvidersBindWithTheDefaultOneCalledAndPerTaskOverridesApplied() {
     twoProviders().withPropertyValues(
             "llmtask.default-provider=claude",
+            "llmtask.providers.claude.default-model=claude-haiku-4-5",
             "llmtask.tasks.greet.model=claude-sonnet-4-5",
             "llmtask.tasks.greet.max-retries=0",
             "llmtask.tasks.[summarize].timeout=3s")
@@ -90,6 +90,42 @@ class LlmTaskAutoConfigurationTest {
           assertThatThrownBy(() -> desk.greet("Bo")).isInstanceOfSatisfying(LlmTaskException.class,
               e -> assertThat(e.record().attempts()).isEqualTo(1));
         });
+  }
+
+  @Test
+  void aTaskFallsBackToTheSecondProviderWithTheRoutesAndTaskSampling() {
+    twoProviders().withPropertyValues(
+            "llmtask.default-provider=main",
+            "llmtask.tasks.greet.max-retries=0",
+            "llmtask.tasks.greet.fallbacks=claude/claude-haiku-4-5",
+            "llmtask.tasks.greet.sampling.max-output-tokens=300",
+            "llmtask.routes.[claude/claude-haiku-4-5].temperature=0.25",
+            "llmtask.circuit-breaker.failures=3")
+        .run(context -> {
+          assertThat(context).hasNotFailed();
+          simulator.enqueue("greet", SimulatedReply.status(503));
+          assertThat(context.getBean(GreetingDesk.class).greet("Ada").text()).isNotBlank();
+          List<RecordedRequest> requests = simulator.requests("greet");
+          assertThat(requests).extracting(RecordedRequest::provider).containsExactly("openai", "anthropic");
+          assertThat(requests.get(0).json().path("max_completion_tokens").asInt()).isEqualTo(300);
+          assertThat(requests.get(0).json().has("temperature")).isFalse();
+          assertThat(requests.get(1).model()).isEqualTo("claude-haiku-4-5");
+          assertThat(requests.get(1).json().path("max_tokens").asInt()).isEqualTo(300);
+          assertThat(requests.get(1).json().path("temperature").asDouble()).isEqualTo(0.25);
+        });
+  }
+
+  @Test
+  void aFallbackToAProviderThatIsNotConfiguredFailsNamingIt() {
+    runner.withPropertyValues("llmtask.providers.main.kind=openai", "llmtask.tasks.greet.fallbacks=claude/claude-haiku-4-5")
+        .run(context -> startupFailure(context, "llmtask.tasks.greet.fallbacks").hasMessageContaining("[main, openai]"));
+  }
+
+  @Test
+  void aBadSamplingValueFailsNamingIt() {
+    runner.withPropertyValues("llmtask.providers.main.kind=openai", "llmtask.tasks.greet.sampling.temperature=5")
+        .run(context -> startupFailure(context, "llmtask.tasks.greet.sampling.temperature")
+            .hasMessageContaining("between 0 and 2"));
   }
 
   @Test
@@ -202,7 +238,8 @@ class LlmTaskAutoConfigurationTest {
 
   @Test
   void aDefaultModelOnAProviderCallsDoNotGoToFails() {
-    twoProviders().withPropertyValues("llmtask.default-provider=main")
+    twoProviders().withPropertyValues("llmtask.default-provider=main",
+            "llmtask.providers.claude.default-model=claude-haiku-4-5")
         .run(context -> startupFailure(context, "llmtask.providers.claude.default-model")
             .hasMessageContaining("llmtask.tasks.<task>.model"));
   }
