@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /** Applies {@link LlmTaskProperties} to an {@link LlmRuntime.Builder}; every problem names its property. */
@@ -50,21 +51,11 @@ final class RuntimeProperties {
         set(property + ".default-model", () -> builder.defaultModel(provider.defaultModel()));
       }
     }
-    if (p.defaultTimeout() != null) {
-      set(PREFIX + "default-timeout", () -> builder.defaultTimeout(p.defaultTimeout()));
-    }
-    if (p.attemptTimeout() != null) {
-      set(PREFIX + "attempt-timeout", () -> builder.attemptTimeout(p.attemptTimeout()));
-    }
-    if (p.defaultMaxRetries() != null) {
-      set(PREFIX + "default-max-retries", () -> builder.defaultMaxRetries(p.defaultMaxRetries()));
-    }
-    if (p.defaultRepairs() != null) {
-      set(PREFIX + "default-repairs", () -> builder.defaultRepairs(p.defaultRepairs()));
-    }
-    if (p.modelOverride() != null) {
-      set(PREFIX + "model-override", () -> builder.modelOverride(p.modelOverride()));
-    }
+    ifSet(PREFIX + "default-timeout", p.defaultTimeout(), builder::defaultTimeout);
+    ifSet(PREFIX + "attempt-timeout", p.attemptTimeout(), builder::attemptTimeout);
+    ifSet(PREFIX + "default-max-retries", p.defaultMaxRetries(), builder::defaultMaxRetries);
+    ifSet(PREFIX + "default-repairs", p.defaultRepairs(), builder::defaultRepairs);
+    ifSet(PREFIX + "model-override", p.modelOverride(), builder::modelOverride);
     if (p.circuitBreaker() != null) {
       LlmTaskProperties.CircuitBreaker breaker = p.circuitBreaker();
       set(PREFIX + "circuit-breaker", () -> builder.circuitBreaker(
@@ -145,9 +136,7 @@ final class RuntimeProperties {
       case OPENAI -> OpenAiProvider.builder();
       case ANTHROPIC -> AnthropicProvider.builder();
     };
-    if (p.baseUrl() != null) {
-      set(property + ".base-url", () -> builder.baseUrl(p.baseUrl()));
-    }
+    ifSet(property + ".base-url", p.baseUrl(), builder::baseUrl);
     if (p.apiKey() != null) {
       // the runtime's checks never echo the key, so their message can be passed on
       set(property + ".api-key", () -> builder.apiKey(p.apiKey()));
@@ -157,21 +146,11 @@ final class RuntimeProperties {
 
   private static CallOptions taskOptions(String property, LlmTaskProperties.Task t) {
     CallOptions.Builder options = CallOptions.builder();
-    if (t.timeout() != null) {
-      set(property + ".timeout", () -> options.timeout(t.timeout()));
-    }
-    if (t.attemptTimeout() != null) {
-      set(property + ".attempt-timeout", () -> options.attemptTimeout(t.attemptTimeout()));
-    }
-    if (t.model() != null) {
-      set(property + ".model", () -> options.model(t.model()));
-    }
-    if (t.maxRetries() != null) {
-      set(property + ".max-retries", () -> options.maxRetries(t.maxRetries()));
-    }
-    if (t.repairs() != null) {
-      set(property + ".repairs", () -> options.repairs(t.repairs()));
-    }
+    ifSet(property + ".timeout", t.timeout(), options::timeout);
+    ifSet(property + ".attempt-timeout", t.attemptTimeout(), options::attemptTimeout);
+    ifSet(property + ".model", t.model(), options::model);
+    ifSet(property + ".max-retries", t.maxRetries(), options::maxRetries);
+    ifSet(property + ".repairs", t.repairs(), options::repairs);
     if (t.sampling() != null) {
       Sampling sampling = sampling(property + ".sampling", t.sampling());
       options.sampling(sampling);
@@ -187,22 +166,24 @@ final class RuntimeProperties {
 
   private static Sampling sampling(String property, LlmTaskProperties.SamplingSettings s) {
     Sampling.Builder sampling = Sampling.builder();
-    if (s.temperature() != null) {
-      set(property + ".temperature", () -> sampling.temperature(s.temperature()));
-    }
-    if (s.topP() != null) {
-      set(property + ".top-p", () -> sampling.topP(s.topP()));
-    }
-    if (s.maxOutputTokens() != null) {
-      set(property + ".max-output-tokens", () -> sampling.maxOutputTokens(s.maxOutputTokens()));
-    }
-    if (s.seed() != null) {
-      set(property + ".seed", () -> sampling.seed(s.seed()));
-    }
+    ifSet(property + ".temperature", s.temperature(), sampling::temperature);
+    ifSet(property + ".top-p", s.topP(), sampling::topP);
+    ifSet(property + ".max-output-tokens", s.maxOutputTokens(), sampling::maxOutputTokens);
+    ifSet(property + ".seed", s.seed(), sampling::seed);
     if (s.stop() != null) {
       set(property + ".stop", () -> sampling.stop(s.stop().toArray(String[]::new)));
     }
     return set(property, sampling::build);
+  }
+
+  /** Passes {@code value} to {@code setter} when it is set, a rejection naming {@code property}. */
+  private static <V> void ifSet(String property, V value, Consumer<V> setter) {
+    if (value != null) {
+      set(property, () -> {
+        setter.accept(value);
+        return null;
+      });
+    }
   }
 
   /** Runs one builder call, turning its rejection into a failure that names {@code property}. */
