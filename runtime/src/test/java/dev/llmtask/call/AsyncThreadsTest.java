@@ -100,6 +100,29 @@ class AsyncThreadsTest {
     assertThat(after).as("threads %d ms after the load", settleMs).isLessThanOrEqualTo(baseline);
   }
 
+  @Test
+  void aRuntimeNoLongerUsedLetsItsSchedulerThreadsEnd() throws Exception {
+    LlmRuntime runtime = LlmRuntime.builder()
+        .provider(OpenAiProvider.builder().baseUrl(sim.openAiBaseUrl()).apiKey("sk-test-idle").build())
+        .build();
+    sim.enqueue(SimulatedReply.status(503)).enqueue(SimulatedReply.json(RotationFixture.VALID)); // the retry waits on the scheduler
+    assertThat(ROTATION.callForResultAsync(runtime, RotationFixture.invocation("idle")).get(10, TimeUnit.SECONDS)
+        .record().attempts()).isEqualTo(2);
+    assertThat(schedulerThreads()).as("scheduler threads right after a retried call").isPositive();
+
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+    while (schedulerThreads() > 0 && System.nanoTime() < until) {
+      Thread.sleep(100);
+    }
+    assertThat(schedulerThreads()).as("scheduler threads of idle runtimes, seconds later").isZero();
+  }
+
+  private static long schedulerThreads() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.isAlive() && t.getName().startsWith("llmtask-scheduler"))
+        .count();
+  }
+
   /** The client's executor (at most max(2, cores) threads) plus the JDK's short-lived completion threads in flight. */
   private static final int THREADS_ADDED_LIMIT = 8;
 }

@@ -278,6 +278,31 @@ class PipelineTest {
   }
 
   @Test
+  void aBlockingCallInsideAnAttemptLeavesTheOuterCallItsOwnRetries() {
+    sim.enqueue(SimulatedReply.json(RotationFixture.VALID)).enqueue(SimulatedReply.json(RotationFixture.VALID));
+    LlmRuntime inner = runtime(b -> { });
+    List<CallStatus> innerStatuses = new ArrayList<>();
+    List<Integer> attempts = new ArrayList<>();
+    LlmRuntime outer = runtime(b -> b.interceptExchanges(chain -> {
+      attempts.add(chain.attempt());
+      if (chain.attempt() > 1) {
+        return chain.proceed(chain.request());
+      }
+      // a link that makes a blocking call of its own, on the same thread, then fails the attempt retryably
+      innerStatuses.add(ROTATION.callForResult(inner, RotationFixture.invocation("trace_inner")).record().status());
+      return CompletableFuture.failedFuture(new ProviderException(CallStatus.RATE_LIMITED, true, 429, null, "local limit", null));
+    }));
+
+    CallRecord r = run(Mode.BLOCKING, outer, RotationFixture.invocation("trace_outer")).record();
+
+    assertThat(innerStatuses).containsExactly(CallStatus.OK);
+    assertThat(attempts).as("the outer call's retry is judged against the outer call, not the ended inner one").containsExactly(1, 2);
+    assertThat(r.status()).isEqualTo(CallStatus.OK);
+    assertThat(r.traceId()).isEqualTo("trace_outer");
+    assertThat(records).hasSize(2);
+  }
+
+  @Test
   void anUnknownRouteEndsBadRequestNamingTheSetting() {
     LlmRuntime runtime = runtime(b -> b.intercept(chain -> chain.proceed(chain.call().withProvider("nowhere"))));
     assertThatThrownBy(() -> run(Mode.BLOCKING, runtime, RotationFixture.invocation("t")))

@@ -27,14 +27,15 @@ record CallPolicy(String model, Duration timeout, Duration attemptTimeout, int m
 
   static CallPolicy resolve(TaskSpec<?> spec, CallOptions call, RuntimeSettings settings) {
     CallOptions task = settings.taskOptions().getOrDefault(spec.name(), CallOptions.none());
-    String model = first(call.model(), task.model(), settings.modelOverride(), spec.model(), settings.defaultModel());
-    Duration timeout = first(call.timeout(), task.timeout(), spec.timeout(), settings.defaultTimeout());
-    Duration attempt = first(call.attemptTimeout(), task.attemptTimeout(), settings.attemptTimeout(), timeout);
-    int maxRetries = first(call.maxRetries(), task.maxRetries(), inherit(spec.maxRetries()), settings.defaultMaxRetries());
-    int repairs = first(call.repairs(), task.repairs(), inherit(spec.repairs()), settings.defaultRepairs());
+    // chains of firstNonNull, not varargs: this runs on every call, and each varargs array is garbage
+    String model = or(call.model(), or(task.model(), or(settings.modelOverride(), or(spec.model(), settings.defaultModel()))));
+    Duration timeout = or(call.timeout(), or(task.timeout(), or(spec.timeout(), settings.defaultTimeout())));
+    Duration attempt = or(call.attemptTimeout(), or(task.attemptTimeout(), or(settings.attemptTimeout(), timeout)));
+    int maxRetries = or(call.maxRetries(), task.maxRetries(), spec.maxRetries(), settings.defaultMaxRetries());
+    int repairs = or(call.repairs(), task.repairs(), spec.repairs(), settings.defaultRepairs());
     return new CallPolicy(model, timeout, attempt.compareTo(timeout) > 0 ? timeout : attempt, maxRetries, repairs,
-        fallbacks(first(call.fallbacks(), task.fallbacks(), spec.fallbacks())),
-        first(call.fallbackOn(), task.fallbackOn(), spec.fallbackOn(), DEFAULT_FALLBACK_ON),
+        fallbacks(or(call.fallbacks(), or(task.fallbacks(), spec.fallbacks()))),
+        or(call.fallbackOn(), or(task.fallbackOn(), or(spec.fallbackOn(), DEFAULT_FALLBACK_ON))),
         call.sampling().or(task.sampling()), spec.sampling());
   }
 
@@ -57,17 +58,18 @@ record CallPolicy(String model, Duration timeout, Duration attemptTimeout, int m
     return overrides.or(route).or(declared);
   }
 
-  private static Integer inherit(int declared) {
-    return declared == TaskSpec.INHERIT ? null : declared;
+  static <V> V or(V first, V second) {
+    return first != null ? first : second;
   }
 
-  @SafeVarargs
-  private static <V> V first(V... candidates) {
-    for (V v : candidates) {
-      if (v != null) {
-        return v;
-      }
+  /** The call's, else the task's, else the declared ({@link TaskSpec#INHERIT} when unwritten), else the runtime's. */
+  private static int or(Integer call, Integer task, int declared, int runtime) {
+    if (call != null) {
+      return call;
     }
-    return null;
+    if (task != null) {
+      return task;
+    }
+    return declared != TaskSpec.INHERIT ? declared : runtime;
   }
 }

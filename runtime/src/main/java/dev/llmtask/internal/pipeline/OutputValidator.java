@@ -19,6 +19,7 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.hibernate.validator.HibernateValidator;
 import org.hibernate.validator.messageinterpolation.ParameterMessageInterpolator;
 
 /**
@@ -48,16 +49,29 @@ final class OutputValidator {
   private final Set<Class<?>> prepared = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   /**
-   * Hibernate Validator reads a type's constraints on its first {@code validate} (about 100 ms in a
-   * fresh JVM): for the first call of a task, read them on a background thread while the call's
-   * exchange is in flight. Later calls find the type prepared and do nothing.
+   * Hibernate Validator reads a type's constraints and sets up their validators on its first
+   * {@code validate} of the type (50–100 ms in a fresh JVM): for the first call of a task, do both on
+   * a background thread while the call's exchange is in flight. Later calls find the type prepared
+   * and do nothing. An answer that arrives first is validated as usual; Hibernate Validator is
+   * thread-safe, and the warm-up's results are discarded.
    */
   void prepare(OutputDecoder<?> decoder) {
     Class<?> type = decoder.validatedType();
     if (type != null && prepared.add(type)) {
-      Thread t = new Thread(() -> validator.join().getConstraintsForClass(type), "llmtask-validator-prepare");
+      Thread t = new Thread(() -> warmUp(validator.join(), type), "llmtask-validator-prepare");
       t.setDaemon(true);
       t.start();
+    }
+  }
+
+  /** Reads the constraints of {@code type}, then sets up each property's validators by checking a null value against them. */
+  private static <T> void warmUp(Validator validator, Class<T> type) {
+    for (jakarta.validation.metadata.PropertyDescriptor p : validator.getConstraintsForClass(type).getConstrainedProperties()) {
+      try {
+        validator.validateValue(type, p.getPropertyName(), null);
+      } catch (RuntimeException e) {
+        // only a warm-up: the call's own check reports any problem
+      }
     }
   }
 
@@ -96,10 +110,12 @@ final class OutputValidator {
     java.util.Objects.requireNonNull(VERSION_LOGGER); // set before the first use of Hibernate Validator
     // ParameterMessageInterpolator: standard messages without an expression-language dependency.
     // No META-INF/validation.xml is read (answers are checked by their annotations alone), which
-    // spares start-up the XML parser; every property is traversable, as without JPA.
-    return Validation.byDefaultProvider().configure()
+    // spares start-up the XML parser; every property is traversable, as without JPA, so caching the
+    // resolver's answers (a map and a holder per constraint on every validate) would be waste.
+    return Validation.byProvider(HibernateValidator.class).configure()
         .ignoreXmlConfiguration()
         .traversableResolver(ALL_TRAVERSABLE)
+        .enableTraversableResolverResultCache(false)
         .messageInterpolator(new ParameterMessageInterpolator())
         .buildValidatorFactory()
         .getValidator();
@@ -145,42 +161,54 @@ final class OutputValidator {
     return new Verdict<>(value, violations, joined, joined, how);
   }
 
+  /** The sorted violations, {@code List.of()} when none: a valid answer, the common case, allocates no collection here. */
   private <T> List<String> beanViolations(T value) {
     Validator validator = this.validator.join();
-    Set<String> out = new TreeSet<>();
+    Set<String> out = null;
     if (value instanceof Collection<?> items) {
       int i = 0;
       for (Object item : items) {
         if (item == null) {
-          out.add("items[" + i + "]: must not be null");
+          out = add(out, "items[" + i + "]: must not be null");
         } else {
-          addAll(out, validator.validate(item), "items[" + i + "].");
+          out = addAll(out, validator.validate(item), "items[" + i + "].");
         }
         i++;
       }
     } else {
-      addAll(out, validator.validate(value), "");
+      out = addAll(out, validator.validate(value), "");
     }
-    return new ArrayList<>(out);
+    return out == null ? List.of() : new ArrayList<>(out);
   }
 
-  private static void addAll(Set<String> out, Set<? extends ConstraintViolation<?>> violations, String prefix) {
+  private static Set<String> addAll(Set<String> out, Set<? extends ConstraintViolation<?>> violations, String prefix) {
     for (ConstraintViolation<?> v : violations) {
-      out.add(prefix + v.getPropertyPath() + ": " + v.getMessage());
+      out = add(out, prefix + v.getPropertyPath() + ": " + v.getMessage());
     }
+    return out;
+  }
+
+  private static Set<String> add(Set<String> out, String violation) {
+    Set<String> set = out == null ? new TreeSet<>() : out;
+    set.add(violation);
+    return set;
   }
 
   private static <T> List<String> checkViolations(T value, List<NamedCheck<T>> checks) {
-    List<String> out = new ArrayList<>();
-    for (NamedCheck<T> c : checks) {
+    List<String> out = null;
+    for (int i = 0; i < checks.size(); i++) { // by index: no iterator per call
+      NamedCheck<T> c = checks.get(i);
       List<String> found = c.check().violations(value);
-      if (found != null) {
+      if (found != null && !found.isEmpty()) {
+        if (out == null) {
+          out = new ArrayList<>(found.size());
+        }
         for (String s : found) {
           out.add(c.name() + ": " + s);
         }
       }
     }
-    return out;
+    return out == null ? List.of() : out;
   }
 
   private static <T> Verdict<T> invalid(String feedback, String reason, String unwrapped) {

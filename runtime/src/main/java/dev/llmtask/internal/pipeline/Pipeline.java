@@ -14,6 +14,7 @@ import dev.llmtask.spi.ExchangeInterceptor;
 import dev.llmtask.spi.Outcome;
 import dev.llmtask.spi.TaskCall;
 import dev.llmtask.spi.TaskCall.Mode;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -21,6 +22,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -32,6 +34,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * call links      RecordLink        one record per call, the deadline (outermost, so always)
  *                 user CallInterceptors, in the order registered
  *                 FallbackLink      the task's routes in order, with their circuit breakers
+ *                 CacheLink         the response cache, when a store is configured
  *                 RepairLink        answer checks and re-asks; each model turn runs the exchange links
  * exchange links  RetryLink         classified retries with backoff (Failsafe)
  *                 user ExchangeInterceptors, in the order registered
@@ -42,6 +45,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * and {@link CallState#delay} (how to wait), {@link RepairLink} (no re-ask for a stream).
  */
 final class Pipeline implements TaskRunner {
+  /** How long an idle scheduler thread lives; a busy runtime keeps its threads, an unused one lets them end. */
+  private static final Duration SCHEDULER_IDLE = Duration.ofSeconds(5);
+
   final RuntimeSettings settings;
   final String defaultProviderName;
   final RecordLink recordLink;
@@ -68,6 +74,9 @@ final class Pipeline implements TaskRunner {
     calls.addAll(settings.callInterceptors());
     this.innerBuiltIns = calls.size();
     calls.add(new FallbackLink(new RouteBreakers(settings.breakerFailures(), settings.breakerCooldown())));
+    if (settings.responseStore() != null) {
+      calls.add(new CacheLink(settings.responseStore(), cacheKey(settings), settings.rateCard()));
+    }
     calls.add(new RepairLink(new OutputValidator(), settings.maxOutputTokens()));
     this.callLinks = calls.toArray(CallInterceptor[]::new);
 
@@ -84,9 +93,22 @@ final class Pipeline implements TaskRunner {
       return t;
     });
     pool.setRemoveOnCancelPolicy(true); // a cancelled retry delay leaves the queue at once
+    // idle threads end, so a runtime that is no longer used holds no thread and can be collected
+    pool.setKeepAliveTime(SCHEDULER_IDLE.toMillis(), TimeUnit.MILLISECONDS);
+    pool.allowCoreThreadTimeOut(true);
     this.scheduler = pool;
     this.failsafeScheduler = new InlineFirstScheduler(pool);
     this.ticker = new CallTicker(pool);
+  }
+
+  /** The fingerprint key, else (a store of this process only) a random key of this runtime. */
+  private static byte[] cacheKey(RuntimeSettings settings) {
+    if (settings.fingerprintKey() != null) {
+      return settings.fingerprintKey();
+    }
+    byte[] key = new byte[32];
+    new java.security.SecureRandom().nextBytes(key);
+    return key;
   }
 
   /**
