@@ -29,7 +29,9 @@ class IdeJarsTest {
       "processor, llmtask-processor, dev/llmtask/processor/LlmTaskProcessor",
       "testkit, llmtask-testkit, dev/llmtask/testkit/LlmSimulator",
       "micrometer, llmtask-micrometer, dev/llmtask/micrometer/LlmTaskMetrics",
-      "opentelemetry, llmtask-opentelemetry, dev/llmtask/opentelemetry/LlmTaskTracing"})
+      "opentelemetry, llmtask-opentelemetry, dev/llmtask/opentelemetry/LlmTaskTracing",
+      "spring-boot-starter, llmtask-spring-boot-starter, dev/llmtask/spring/boot/LlmTaskAutoConfiguration",
+      "cdi, llmtask-cdi, dev/llmtask/cdi/LlmTaskExtension"})
   void aPackagedModuleHasSourcesAndJavadocJars(String module, String artifact, String type) throws IOException {
     Path target = ROOT.resolve(module).resolve("target");
     Path jar = target.resolve(artifact + "-" + VERSION + ".jar");

@@ -12,6 +12,7 @@ import dev.llmtask.processor.model.ModelReader;
 import dev.llmtask.processor.model.Names;
 import dev.llmtask.processor.model.TaskInterfaceModel;
 import dev.llmtask.processor.model.TaskRoutes;
+import dev.llmtask.processor.write.ClientIndexWriter;
 import dev.llmtask.processor.write.ImplementationWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -38,7 +39,9 @@ import javax.lang.model.element.TypeElement;
  * The llmtask annotation processor: for every {@code @LlmTask} interface it reads a model, checks it
  * (every problem is a compile error on the offending element) and writes {@code <Interface>_LlmTask}.
  * Each interface is processed on its own: an error in one does not stop the others. The reader and the
- * checker return their problems; they are printed in one place, the {@link Reporter}.
+ * checker return their problems; they are printed in one place, the {@link Reporter}. Beside each
+ * implementation it writes the interface's entry in the index of generated clients
+ * ({@code META-INF/llmtask/clients/<interface>}) that the container integrations read.
  */
 @AutoService(Processor.class)
 public final class LlmTaskProcessor extends AbstractProcessor {
@@ -52,6 +55,7 @@ public final class LlmTaskProcessor extends AbstractProcessor {
   private TaskChecker checker;
   private RouteChecker routeChecker;
   private ImplementationWriter writer;
+  private ClientIndexWriter index;
   private Annotations annotations;
 
   @Override
@@ -61,6 +65,7 @@ public final class LlmTaskProcessor extends AbstractProcessor {
     reporter = new Reporter(env);
     checker = new TaskChecker(env);
     writer = new ImplementationWriter(env);
+    index = new ClientIndexWriter(env.getElementUtils());
     annotations = reader.annotations();
     routeChecker = new RouteChecker(annotations);
   }
@@ -121,6 +126,7 @@ public final class LlmTaskProcessor extends AbstractProcessor {
         reporter.report(problems);
         if (checked.value() != null && routes.value() != null) {
           writer.write(checked.value(), routes.value()).writeTo(processingEnv.getFiler());
+          index.write(model, processingEnv.getFiler());
         }
       } catch (IOException e) {
         reporter.report(List.of(Problem.error("llmtask could not write " + name + "_LlmTask: " + e.getMessage(),

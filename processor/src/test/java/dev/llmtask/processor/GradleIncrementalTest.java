@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The processor declares itself to Gradle as isolating, and keeps to what that promises: each generated
- * file has exactly one originating element, the task interface it implements, and no resources are written.
+ * file has exactly one originating element, the task interface it implements, and so has each entry of
+ * the index of generated clients (one resource per interface, never one file that merges them).
  */
 class GradleIncrementalTest {
   private static String resource(String name) throws IOException {
@@ -36,24 +37,13 @@ class GradleIncrementalTest {
   void eachGeneratedFileHasItsTaskInterfaceAsItsOnlyOriginatingElement() {
     RecordingProcessor processor = new RecordingProcessor();
     Compilation c = Compiler.javac().withProcessors(processor).compile(Sources.decision(),
-        Sources.rotationDecision(), Sources.rotationDesk(), Sources.source("com.example.Outer", """
-            package com.example;
-
-            import dev.llmtask.LlmTask;
-            import dev.llmtask.UserPrompt;
-
-            public class Outer {
-              @LlmTask(promptVersion = "inner@1")
-              public interface Inner {
-                @UserPrompt("{{q}}")
-                String ask(String q);
-              }
-            }
-            """));
+        Sources.rotationDecision(), Sources.rotationDesk(), Sources.outerInner());
     assertThat(c).succeeded();
     assertThat(processor.originatingElements).isEqualTo(Map.of(
         "com.example.RotationDesk_LlmTask", List.of("INTERFACE com.example.RotationDesk"),
         "com.example.Outer_Inner_LlmTask", List.of("INTERFACE com.example.Outer.Inner")));
-    assertThat(processor.createdResources).isEmpty();
+    assertThat(processor.createdResources).isEqualTo(Map.of(
+        "META-INF/llmtask/clients/com.example.RotationDesk", List.of("INTERFACE com.example.RotationDesk"),
+        "META-INF/llmtask/clients/com.example.Outer$Inner", List.of("INTERFACE com.example.Outer.Inner")));
   }
 }

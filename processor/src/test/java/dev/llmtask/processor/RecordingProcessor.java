@@ -28,8 +28,8 @@ final class RecordingProcessor extends AbstractProcessor {
   final List<String> createdSources = new ArrayList<>();
   /** Per created source file, the originating elements the processor gave the Filer. */
   final Map<String, List<String>> originatingElements = new java.util.LinkedHashMap<>();
-  /** Resources created through the Filer (an isolating processor for Gradle creates none). */
-  final List<String> createdResources = new ArrayList<>();
+  /** Per resource created through the Filer, the originating elements the processor gave it. */
+  final Map<String, List<String>> createdResources = new java.util.LinkedHashMap<>();
   private final LlmTaskProcessor delegate = new LlmTaskProcessor();
 
   @Override
@@ -53,7 +53,8 @@ final class RecordingProcessor extends AbstractProcessor {
       @Override
       public FileObject createResource(JavaFileManager.Location location, CharSequence moduleAndPkg,
           CharSequence relativeName, Element... originatingElements) throws IOException {
-        createdResources.add(relativeName.toString());
+        createdResources.put(relativeName.toString(), java.util.Arrays.stream(originatingElements)
+            .map(e -> e.getKind() + " " + e).toList());
         return filer.createResource(location, moduleAndPkg, relativeName, originatingElements);
       }
 

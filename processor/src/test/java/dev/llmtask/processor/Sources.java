@@ -89,6 +89,24 @@ final class Sources {
     return JavaFileObjects.forSourceString("com.example.RotationDesk", ROTATION_DESK_SRC);
   }
 
+  /** A task interface nested in a class: {@code com.example.Outer.Inner}, generating {@code Outer_Inner_LlmTask}. */
+  static JavaFileObject outerInner() {
+    return source("com.example.Outer", """
+        package com.example;
+
+        import dev.llmtask.LlmTask;
+        import dev.llmtask.UserPrompt;
+
+        public class Outer {
+          @LlmTask(promptVersion = "inner@1")
+          public interface Inner {
+            @UserPrompt("{{q}}")
+            String ask(String q);
+          }
+        }
+        """);
+  }
+
   static JavaFileObject source(String qualifiedName, String text) {
     return JavaFileObjects.forSourceString(qualifiedName, text);
   }
