@@ -288,7 +288,9 @@ class StreamingTest {
     // chunks far apart: a cancel that waited for the next chunk would take over a second
     sim.enqueue(SimulatedReply.json(VALID).withChunkSize(4).withChunkDelay(Duration.ofMillis(1_500)));
     int closedBefore = sim.closedStreams();
-    LlmStream<RotationDecision> stream = ROTATION.stream(runtime(provider), RotationFixture.invocation("t"));
+    LlmRuntime patient = LlmRuntime.builder() // an idle timeout longer than the chunks' gap
+        .provider(provider.apply(sim)).streamIdleTimeout(Duration.ofSeconds(5)).telemetry(records::add).build();
+    LlmStream<RotationDecision> stream = ROTATION.stream(patient, RotationFixture.invocation("t"));
     List<StreamEvent<RotationDecision>> seen = new CopyOnWriteArrayList<>();
     stream.onEvent(seen::add);
     long waitUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
