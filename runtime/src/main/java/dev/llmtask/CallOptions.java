@@ -25,6 +25,8 @@ public final class CallOptions {
   private final Integer maxRetries;
   private final Integer repairs;
   private final String model;
+  private final Duration cacheTtl;
+  private final CacheMode cache;
   private final Sampling sampling;
   private final List<String> fallbacks;
   private final Set<CallStatus> fallbackOn;
@@ -37,6 +39,8 @@ public final class CallOptions {
     this.maxRetries = b.maxRetries;
     this.repairs = b.repairs;
     this.model = b.model;
+    this.cacheTtl = b.cacheTtl;
+    this.cache = b.cache;
     this.sampling = b.sampling;
     this.fallbacks = b.fallbacks;
     this.fallbackOn = b.fallbackOn;
@@ -78,6 +82,16 @@ public final class CallOptions {
     return model;
   }
 
+  /** How long answers are cached (see {@link Cached}), or {@code null}. */
+  public Duration cacheTtl() {
+    return cacheTtl;
+  }
+
+  /** How this call uses the response cache, or {@code null} ({@link CacheMode#USE}). */
+  public CacheMode cache() {
+    return cache;
+  }
+
   /** Sampling settings (each unset one comes from the next source), never {@code null}. */
   public Sampling sampling() {
     return sampling;
@@ -110,6 +124,8 @@ public final class CallOptions {
     private Integer maxRetries;
     private Integer repairs;
     private String model;
+    private Duration cacheTtl;
+    private CacheMode cache;
     private Sampling sampling = Sampling.none();
     private List<String> fallbacks;
     private Set<CallStatus> fallbackOn;
@@ -148,9 +164,29 @@ public final class CallOptions {
       return this;
     }
 
+    /**
+     * Caches the task's validated answers for {@code ttl} (positive), as {@link Cached} does; in
+     * {@code LlmRuntime.Builder.taskOptions(name, …)} it turns caching on for that task or changes
+     * its TTL. Needs a store: {@code LlmRuntime.Builder.responseCache(…)}.
+     */
+    public Builder cacheTtl(Duration ttl) {
+      this.cacheTtl = Policies.positive(ttl, "cacheTtl");
+      return this;
+    }
+
     /** Sampling settings: temperature, top_p, output token cap, seed, stop sequences. */
     public Builder sampling(Sampling sampling) {
       this.sampling = Objects.requireNonNull(sampling, "sampling");
+      return this;
+    }
+
+    /**
+     * How the call uses the response cache of a cached task: {@link CacheMode#BYPASS},
+     * {@link CacheMode#REFRESH} or {@link CacheMode#NO_STORE}; in {@code taskOptions},
+     * {@code BYPASS} turns a task's caching off.
+     */
+    public Builder cache(CacheMode mode) {
+      this.cache = Objects.requireNonNull(mode, "cache");
       return this;
     }
 

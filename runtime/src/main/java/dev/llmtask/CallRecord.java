@@ -19,7 +19,8 @@ import java.util.Objects;
  * @param latencyMs wall-clock time of the whole call
  * @param inputTokens input tokens over all attempts, as reported by the provider
  * @param outputTokens output tokens over all attempts
- * @param cachedInputTokens input tokens served from the provider's prompt cache
+ * @param cachedInputTokens input tokens read from the provider's prompt cache (part of {@code inputTokens},
+ *     priced at the rate card's cached-input rate)
  * @param costUsd estimated cost from the runtime's rate card, each attempt priced on the model that
  *     served it; {@code null} (unknown, not zero) when the card has no price for a model that used tokens
  * @param failureReason why the call failed, without customer text; {@code null} when {@link CallStatus#OK}
@@ -59,6 +60,19 @@ public record CallRecord(
 
   /** The name of the attribute that says the answer was unwrapped before decoding, and how. */
   public static final String ANSWER_UNWRAPPED = "answer_unwrapped";
+
+  /**
+   * The attribute with the input tokens written to the provider's prompt cache (Anthropic
+   * {@code cache_creation_input_tokens}, OpenAI {@code cache_write_tokens}), set only when there were any;
+   * they are part of {@link #inputTokens()} and priced at the rate card's cache-write rate.
+   */
+  public static final String PROMPT_CACHE_WRITE_TOKENS = "prompt_cache_write_tokens";
+
+  /** The response-cache attribute: {@code hit}, {@code miss}, {@code stored}, {@code bypassed} or {@code refreshed} (docs/caching.md). */
+  public static final String CACHE = "cache";
+
+  /** On a response-cache hit: the cost in USD of the call whose answer was served (absent when its model had no price). */
+  public static final String CACHE_SAVED_USD = "cache_saved_usd";
 
   /**
    * The name of the attribute a streamed call carries once its first delta reached the caller: the

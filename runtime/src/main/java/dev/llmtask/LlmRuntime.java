@@ -8,6 +8,7 @@ import dev.llmtask.internal.pipeline.RuntimeSettings;
 import dev.llmtask.provider.LlmProvider;
 import dev.llmtask.spi.CallInterceptor;
 import dev.llmtask.spi.ExchangeInterceptor;
+import dev.llmtask.spi.ResponseStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -59,7 +60,7 @@ public final class LlmRuntime {
         b.defaultRepairs, b.backoffBase, b.backoffCap, b.maxOutputTokens, b.streamIdleTimeout, Map.copyOf(b.taskOptions),
         b.rateCard, List.copyOf(b.sinks), b.fingerprintKey, List.copyOf(b.callInterceptors),
         List.copyOf(b.exchangeInterceptors), Map.copyOf(b.routeSampling), Map.copyOf(b.contextWindows),
-        b.breakerFailures, b.breakerCooldown, b.budgets).startPipeline();
+        b.breakerFailures, b.breakerCooldown, b.responseStore, b.budgets).startPipeline();
   }
 
   public static Builder builder() {
@@ -104,6 +105,7 @@ public final class LlmRuntime {
     private final Map<String, LlmProvider> namedProviders = new LinkedHashMap<>();
     private final List<CallInterceptor> callInterceptors = new ArrayList<>();
     private final List<ExchangeInterceptor> exchangeInterceptors = new ArrayList<>();
+    private ResponseStore responseStore;
     private final Map<String, Sampling> routeSampling = new LinkedHashMap<>();
     private final Map<String, Long> contextWindows = new HashMap<>();
     private int breakerFailures = 5;
@@ -162,6 +164,18 @@ public final class LlmRuntime {
      */
     public Builder interceptExchanges(ExchangeInterceptor interceptor) {
       exchangeInterceptors.add(Objects.requireNonNull(interceptor, "interceptor"));
+      return this;
+    }
+
+    /**
+     * Turns the response cache on: the validated answers of cached tasks ({@link Cached}, or
+     * {@link CallOptions.Builder#cacheTtl(Duration)} in {@link #taskOptions}) are kept in {@code store}
+     * and served to later calls that ask the same (docs/caching.md says what the key covers). Keys
+     * are HMACs with the {@link #fingerprintKey(byte[]) fingerprint key}; a {@link ResponseStore#shared()
+     * shared} store needs one, else keys are made with a random key of this runtime.
+     */
+    public Builder responseCache(ResponseStore store) {
+      this.responseStore = Objects.requireNonNull(store, "store");
       return this;
     }
 
@@ -339,6 +353,11 @@ public final class LlmRuntime {
     public LlmRuntime build() {
       if (provider == null) {
         throw new IllegalStateException("LlmRuntime needs a provider: call provider(OpenAiProvider.builder()…build())");
+      }
+      if (responseStore != null && responseStore.shared() && fingerprintKey == null) {
+        throw new IllegalStateException("responseCache: " + responseStore.getClass().getSimpleName() + " is shared"
+            + " between processes, so every process must make the same cache keys: set fingerprintKey(…) to the same"
+            + " secret (at least 16 bytes) in each of them");
       }
       checkRoutes();
       return new LlmRuntime(this);

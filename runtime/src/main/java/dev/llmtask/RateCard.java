@@ -68,9 +68,23 @@ public final class RateCard {
 
   /**
    * Estimated cost of the given usage on {@code model}, in USD, or {@code null} when the card has no
-   * price for the model (the first time per model, a warning names it).
+   * price for the model (the first time per model, a warning names it). Cache writes are priced at
+   * the input rate; see {@link #cost(String, long, long, long, long)}.
    */
   public BigDecimal cost(String model, long inputTokens, long cachedInputTokens, long outputTokens) {
+    return cost(model, inputTokens, cachedInputTokens, 0, outputTokens);
+  }
+
+  /**
+   * Estimated cost in USD, or {@code null} when the card has no price for the model: the input
+   * tokens that were neither read from nor written to the provider's prompt cache at the input
+   * rate, cache reads at the cached-input rate, cache writes at the cache-write rate (the input rate
+   * unless the card sets one) and output at the output rate.
+   *
+   * @param inputTokens every input token, cache reads and writes included
+   */
+  public BigDecimal cost(String model, long inputTokens, long cachedInputTokens, long cacheWriteTokens,
+      long outputTokens) {
     Rate rate = rate(model);
     if (rate == null) {
       if (warned.add(String.valueOf(model))) {
@@ -79,9 +93,10 @@ public final class RateCard {
       }
       return null;
     }
-    long uncached = Math.max(0, inputTokens - cachedInputTokens);
+    long uncached = Math.max(0, inputTokens - cachedInputTokens - cacheWriteTokens);
     BigDecimal micro = rate.input.multiply(BigDecimal.valueOf(uncached))
         .add(rate.cachedInput.multiply(BigDecimal.valueOf(cachedInputTokens)))
+        .add(rate.cacheWrite.multiply(BigDecimal.valueOf(cacheWriteTokens)))
         .add(rate.output.multiply(BigDecimal.valueOf(outputTokens)));
     return micro.divide(MILLION, MathContext.DECIMAL64).setScale(8, RoundingMode.HALF_UP).stripTrailingZeros();
   }
@@ -101,11 +116,10 @@ public final class RateCard {
    * Loads a price file in the format of LiteLLM's {@code model_prices_and_context_window.json}: an
    * object of models, each with per-token {@code input_cost_per_token}, {@code output_cost_per_token}
    * and optionally {@code cache_read_input_token_cost} (default: the input price),
-   * {@code cache_creation_input_token_cost} and {@code max_input_tokens}. A model keyed as
+   * {@code cache_creation_input_token_cost} (default: the input price) and {@code max_input_tokens}. A model keyed as
    * {@code provider/model} whose {@code litellm_provider} is that provider is also found by the
    * bare model name. Entries without both input and output prices, the {@code sample_spec} entry
-   * and unknown fields are ignored. Cache writes are billed at the input price, since providers
-   * report them inside the input tokens.
+   * and unknown fields are ignored.
    *
    * @throws IOException when the file cannot be read or is not a JSON object
    */
@@ -132,8 +146,10 @@ public final class RateCard {
       BigDecimal input = perMillion(m.path("input_cost_per_token"));
       BigDecimal cached = m.path("cache_read_input_token_cost").isNumber()
           ? perMillion(m.path("cache_read_input_token_cost")) : input;
+      BigDecimal write = m.path("cache_creation_input_token_cost").isNumber()
+          ? perMillion(m.path("cache_creation_input_token_cost")) : input;
       Long maxInput = m.path("max_input_tokens").canConvertToLong() ? m.path("max_input_tokens").asLong() : null;
-      Rate rate = Builder.rate(input, cached, perMillion(m.path("output_cost_per_token")), maxInput);
+      Rate rate = Builder.rate(input, cached, write, perMillion(m.path("output_cost_per_token")), maxInput);
       rates.put(e.getKey(), rate);
       String prefix = m.path("litellm_provider").asText("") + "/";
       if (prefix.length() > 1 && e.getKey().startsWith(prefix)) {
@@ -148,7 +164,8 @@ public final class RateCard {
     return perToken.decimalValue().multiply(MILLION).stripTrailingZeros();
   }
 
-  private record Rate(BigDecimal input, BigDecimal cachedInput, BigDecimal output, Long maxInputTokens) {}
+  private record Rate(BigDecimal input, BigDecimal cachedInput, BigDecimal cacheWrite, BigDecimal output,
+      Long maxInputTokens) {}
 
   /** Builder of {@link RateCard}. */
   public static final class Builder {
@@ -164,6 +181,17 @@ public final class RateCard {
       return this;
     }
 
+    /**
+     * USD per million input, cached input (prompt-cache reads), prompt-cache write and output tokens
+     * for {@code model}, e.g. Anthropic's 5-minute writes at 1.25× the input price.
+     */
+    public Builder model(String model, BigDecimal inputPerMillion, BigDecimal cachedInputPerMillion,
+        BigDecimal cacheWritePerMillion, BigDecimal outputPerMillion) {
+      rates.put(Policies.notBlank(model, "model"), rate(inputPerMillion, cachedInputPerMillion,
+          price(cacheWritePerMillion, "cacheWrite"), outputPerMillion, null));
+      return this;
+    }
+
     /** Rates for any model not named by {@link #model}. */
     public Builder defaultRate(BigDecimal inputPerMillion, BigDecimal cachedInputPerMillion,
         BigDecimal outputPerMillion) {
@@ -172,11 +200,13 @@ public final class RateCard {
     }
 
     private static Rate rate(BigDecimal input, BigDecimal cached, BigDecimal output) {
-      return rate(input, cached, output, null);
+      return rate(input, cached, input, output, null);
     }
 
-    private static Rate rate(BigDecimal input, BigDecimal cached, BigDecimal output, Long maxInputTokens) {
-      return new Rate(price(input, "input"), price(cached, "cachedInput"), price(output, "output"), maxInputTokens);
+    private static Rate rate(BigDecimal input, BigDecimal cached, BigDecimal write, BigDecimal output,
+        Long maxInputTokens) {
+      return new Rate(price(input, "input"), price(cached, "cachedInput"), price(write == null ? input : write,
+          "cacheWrite"), price(output, "output"), maxInputTokens);
     }
 
     private static BigDecimal price(BigDecimal p, String what) {

@@ -75,6 +75,10 @@ class RateCardTest {
     // 400 uncached * 2 + 600 cached * 0.5 + 100 output * 6 = 1700 micro-dollars
     assertThat(card.cost("test-model-a", 1000, 600, 100)).isEqualByComparingTo("0.0017");
     assertThat(card.maxInputTokens("test-model-a")).hasValue(128000);
+    // 200 uncached * 2 + 600 cache reads * 0.5 + 200 cache writes * 2.5 + 100 output * 6 = 1800 micro-dollars
+    assertThat(card.cost("test-model-a", 1000, 600, 200, 100)).isEqualByComparingTo("0.0018");
+    // no cache-write price: writes at the input price, as before
+    assertThat(card.cost("test-model-b", 1000, 0, 400, 0)).isEqualByComparingTo("0.001");
     // no cache-read price: cached input at the input price
     assertThat(card.cost("vendor/test-model-b", 1000, 500, 0)).isEqualByComparingTo("0.001");
     assertThat(card.cost("test-model-b", 1000, 0, 1000)).isEqualByComparingTo("0.004");

@@ -12,6 +12,7 @@ import dev.llmtask.StreamEvent;
 import dev.llmtask.action.ActionOutcome;
 import dev.llmtask.action.IdempotentActions;
 import dev.llmtask.action.InMemoryActionStore;
+import dev.llmtask.cache.caffeine.CaffeineResponseStore;
 import dev.llmtask.examples.rotation.Decision;
 import dev.llmtask.examples.rotation.RotationDecision;
 import dev.llmtask.examples.rotation.RotationDesk;
@@ -83,6 +84,7 @@ public final class Main {
           .provider(provider.build())
           .backoff(Duration.ofSeconds(1), Duration.ofSeconds(8))
           .rateCard(RateCard.illustrative())
+          .responseCache(CaffeineResponseStore.create())
           .telemetry(telemetry::add);
       String model = env.get("LLM_MODEL");
       CallOptions.Builder decide = CallOptions.builder();
@@ -126,6 +128,13 @@ public final class Main {
     out.println("   -> " + ticket.value() + " (" + ticket.record().attempts() + " attempts)");
     printer.telemetry();
     ok++;
+
+    out.println();
+    out.println("2b. the same message again: answered from the response cache, no model call");
+    LlmResult<SupportTicket> again = tickets.extractTicket(TICKET_MESSAGE, "trace_acct_10234_06");
+    out.println("   -> cache=" + again.record().attributes().get("cache") + ", " + again.record().attempts()
+        + " attempts, saved $" + again.record().attributes().get("cache_saved_usd"));
+    printer.telemetry();
 
     out.println();
     out.println("3. draft_reply, streamed as it is written");

@@ -35,6 +35,8 @@ class MainTest {
         .contains("task=draft_reply provider=openai model=gpt-4o-mini prompt_version=draft_reply@1 status=ok attempts=1");
     // the 401 ended AUTH_ERROR after one attempt
     assertThat(out).contains("LlmTaskException status=AUTH_ERROR attempts=1");
+    assertThat(out).contains("-> cache=hit, 0 attempts, saved $0.00063")
+        .contains("trace_id=trace_acct_10234_06 task=extract_ticket").contains("attr.cache=hit attr.cache_saved_usd=0.00063");
     // three 503s on OpenAI, then the fallback route answered, each attempt priced on its own model
     assertThat(out).contains("from anthropic/claude-3-5-haiku-latest")
         .contains("      attempt openai/gpt-4o-mini PROVIDER_ERROR cost_usd=0\n".repeat(3)
@@ -42,6 +44,6 @@ class MainTest {
         .contains("trace_id=trace_acct_10234_05 task=decide_rotation provider=anthropic model=claude-3-5-haiku-latest"
             + " prompt_version=rotation_decision@2 status=ok attempts=4")
         .contains("attr.routes=openai/gpt-4o-mini=provider_error,anthropic/claude-3-5-haiku-latest=ok");
-    assertThat(out.lines().filter(l -> l.contains("telemetry  trace_id=")).count()).isEqualTo(5);
+    assertThat(out.lines().filter(l -> l.contains("telemetry  trace_id=")).count()).isEqualTo(6);
   }
 }

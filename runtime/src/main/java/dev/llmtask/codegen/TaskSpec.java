@@ -33,6 +33,7 @@ public final class TaskSpec<T> {
   private final int repairs;
   private final OutputSchema schema;
   private final OutputDecoder<T> decoder;
+  private final Duration cacheTtl;
   private final List<String> fallbacks;
   private final Set<CallStatus> fallbackOn;
   private final Sampling sampling;
@@ -47,6 +48,7 @@ public final class TaskSpec<T> {
     this.repairs = b.repairs;
     this.schema = Objects.requireNonNull(b.schema, "schema");
     this.decoder = b.decoder;
+    this.cacheTtl = b.cacheTtl;
     this.fallbacks = b.fallbacks;
     this.fallbackOn = b.fallbackOn;
     this.sampling = b.sampling;
@@ -157,6 +159,11 @@ public final class TaskSpec<T> {
     return decoder;
   }
 
+  /** The TTL of {@code @Cached}, or {@code null} when the declaration does not cache the task. */
+  public Duration cacheTtl() {
+    return cacheTtl;
+  }
+
   @Override
   public String toString() {
     return "TaskSpec[" + name + " " + promptVersion + "]";
@@ -173,6 +180,7 @@ public final class TaskSpec<T> {
     private int maxRetries = INHERIT;
     private int repairs = INHERIT;
     private OutputSchema schema;
+    private Duration cacheTtl;
     private List<String> fallbacks = List.of();
     private Set<CallStatus> fallbackOn;
     private Sampling sampling = Sampling.none();
@@ -214,6 +222,12 @@ public final class TaskSpec<T> {
 
     public Builder<T> schema(OutputSchema schema) {
       this.schema = schema;
+      return this;
+    }
+
+    /** The TTL of {@code @Cached}. */
+    public Builder<T> cacheTtl(Duration cacheTtl) {
+      this.cacheTtl = cacheTtl;
       return this;
     }
 

@@ -41,16 +41,23 @@ public record ModelReply(String output, Finish finish, String refusal, Usage usa
   /**
    * Token usage.
    *
-   * @param inputTokens input tokens, cached ones included
+   * @param inputTokens input tokens, cache reads and writes included
    * @param outputTokens output tokens
    * @param cachedInputTokens input tokens read from the prompt cache
+   * @param cacheWriteTokens input tokens written to the prompt cache (Anthropic
+   *     {@code cache_creation_input_tokens}, OpenAI {@code prompt_tokens_details.cache_write_tokens})
    */
-  public record Usage(long inputTokens, long outputTokens, long cachedInputTokens) {
-    public static final Usage NONE = new Usage(0, 0, 0);
+  public record Usage(long inputTokens, long outputTokens, long cachedInputTokens, long cacheWriteTokens) {
+    public static final Usage NONE = new Usage(0, 0, 0, 0);
+
+    /** Usage without prompt-cache writes. */
+    public Usage(long inputTokens, long outputTokens, long cachedInputTokens) {
+      this(inputTokens, outputTokens, cachedInputTokens, 0);
+    }
 
     public Usage plus(Usage other) {
       return new Usage(inputTokens + other.inputTokens, outputTokens + other.outputTokens,
-          cachedInputTokens + other.cachedInputTokens);
+          cachedInputTokens + other.cachedInputTokens, cacheWriteTokens + other.cacheWriteTokens);
     }
   }
 }

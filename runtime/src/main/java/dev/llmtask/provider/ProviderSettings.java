@@ -23,6 +23,14 @@ public final class ProviderSettings {
 
   private ProviderSettings() {}
 
+  /** {@code value}, checked non-blank: an {@link IllegalArgumentException} names {@code what}. */
+  public static String notBlank(String value, String what) {
+    if (value == null || value.isBlank()) {
+      throw new IllegalArgumentException(what + " must not be blank");
+    }
+    return value;
+  }
+
   /** The response-size cap: at least {@value #MIN_CAP} bytes. */
   public static int maxResponseBytes(int bytes) {
     if (bytes < MIN_CAP) {

@@ -187,8 +187,11 @@ final class AnthropicWire implements ProviderWire {
   /** The usage object; {@code outputTokens} is 1 in {@code message_start}, as the service sends. */
   private static ObjectNode usage(SimulatedReply.Usage tokens, int outputTokens) {
     ObjectNode u = NODES.objectNode();
-    u.put("input_tokens", tokens.inputTokens());
-    u.put("cache_creation_input_tokens", 0);
+    // Anthropic counts only the tokens after the last cache breakpoint as input_tokens
+    u.put("input_tokens", tokens.estimated()
+        ? Math.max(0, tokens.inputTokens() - tokens.cachedInputTokens() - tokens.cacheWriteTokens())
+        : tokens.inputTokens());
+    u.put("cache_creation_input_tokens", tokens.cacheWriteTokens());
     u.put("cache_read_input_tokens", tokens.cachedInputTokens());
     u.put("output_tokens", outputTokens);
     u.put("service_tier", "standard");

@@ -95,6 +95,8 @@ public final class LlmSimulator implements AutoCloseable {
   private final AnthropicWire anthropic = new AnthropicWire();
 
   private final Object lock = new Object();
+  /** What the providers' prompt caches would report for each request. */
+  private final PromptCacheModel promptCache = new PromptCacheModel();
   private final Deque<SimulatedReply> globalQueue = new ArrayDeque<>();
   /** Replies for the requests that match, in enqueue order; the first match is used up. */
   private final List<MatchedReply> matchedReplies = new ArrayList<>();
@@ -411,7 +413,7 @@ public final class LlmSimulator implements AutoCloseable {
     }
   }
 
-  /** Clears the reply queues, the random faults, the recorded requests and the closed streams. */
+  /** Clears the reply queues, the random faults, the recorded requests, the closed streams and the prompt-cache model. */
   public void reset() {
     synchronized (lock) {
       globalQueue.clear();
@@ -420,6 +422,7 @@ public final class LlmSimulator implements AutoCloseable {
       recorded.clear();
       closedStreams = 0;
     }
+    promptCache.reset();
   }
 
   /**
@@ -489,9 +492,10 @@ public final class LlmSimulator implements AutoCloseable {
         reply = takeReply(request);
       }
     }
+    int[] cache = isOpenAi || isAnthropic ? promptCache.account(wire.provider(), json) : new int[2];
     ProviderWire.ReplyContext ctx =
         new ProviderWire.ReplyContext(
-            index, json, body.length(), new Random(seed * 31 + index * 0x9E3779B97F4A7C15L));
+            index, json, body.length(), new Random(seed * 31 + index * 0x9E3779B97F4A7C15L), cache[0], cache[1]);
 
     if (!isOpenAi && !isAnthropic) {
       send(exchange, wire.notFound(ctx, method, path));

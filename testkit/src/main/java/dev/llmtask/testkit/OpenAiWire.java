@@ -149,6 +149,9 @@ final class OpenAiWire implements ProviderWire {
     u.put("total_tokens", tokens.inputTokens() + tokens.outputTokens());
     ObjectNode promptDetails = u.putObject("prompt_tokens_details");
     promptDetails.put("cached_tokens", tokens.cachedInputTokens());
+    if (tokens.cacheWriteTokens() > 0) {
+      promptDetails.put("cache_write_tokens", tokens.cacheWriteTokens());
+    }
     promptDetails.put("audio_tokens", 0);
     ObjectNode completionDetails = u.putObject("completion_tokens_details");
     completionDetails.put("reasoning_tokens", 0);

@@ -29,7 +29,8 @@ interface ProviderWire {
       Map<String, String> headers, List<String> opening, List<String> deltas, List<String> closing) {}
 
   /** Per-request facts needed to render a response. */
-  record ReplyContext(long index, JsonNode request, int requestChars, Random random) {
+  record ReplyContext(long index, JsonNode request, int requestChars, Random random, int cacheReadTokens,
+      int cacheWriteTokens) {
 
     /** The model named in the request, or a placeholder. */
     String model(String fallback) {
@@ -65,7 +66,8 @@ interface ProviderWire {
     SimulatedReply.Usage usage(String answer, SimulatedReply.Usage scripted) {
       return scripted != null
           ? scripted
-          : new SimulatedReply.Usage(estimatedInputTokens(), Math.max(1, answer.length() / 4), 0);
+          : new SimulatedReply.Usage(estimatedInputTokens(), Math.max(1, answer.length() / 4), cacheReadTokens,
+              cacheWriteTokens, true);
     }
   }
 

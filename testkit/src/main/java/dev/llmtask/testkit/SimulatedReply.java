@@ -75,7 +75,11 @@ public final class SimulatedReply {
   record ErrorSpec(int status, ErrorFlavor flavor, String type, String code, String message) {}
 
   /** Token counts written verbatim into the provider's usage fields. */
-  record Usage(int inputTokens, int outputTokens, int cachedInputTokens) {}
+  /**
+   * Tokens of one answer. Scripted counts go to the wire verbatim; the simulator's own estimate
+   * ({@code estimated}) counts every prompt token in {@code inputTokens}, cache reads and writes included.
+   */
+  record Usage(int inputTokens, int outputTokens, int cachedInputTokens, int cacheWriteTokens, boolean estimated) {}
 
   /**
    * Where and how a stream fault breaks the stream: after {@code afterDeltas} content deltas;
@@ -425,7 +429,7 @@ public final class SimulatedReply {
     if (inputTokens < 0 || outputTokens < 0 || cachedInputTokens < 0) {
       throw new IllegalArgumentException("token counts must not be negative");
     }
-    Usage counts = new Usage(inputTokens, outputTokens, cachedInputTokens);
+    Usage counts = new Usage(inputTokens, outputTokens, cachedInputTokens, 0, false);
     return new SimulatedReply(this, delay, headers, counts, chunkSize, chunkDelay);
   }
 

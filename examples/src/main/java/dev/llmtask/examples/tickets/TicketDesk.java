@@ -1,5 +1,6 @@
 package dev.llmtask.examples.tickets;
 
+import dev.llmtask.Cached;
 import dev.llmtask.LlmResult;
 import dev.llmtask.LlmTask;
 import dev.llmtask.SystemPrompt;
@@ -10,6 +11,7 @@ import dev.llmtask.UserPrompt;
 @LlmTask(promptVersion = "ticket_extraction@1", model = "gpt-4o-mini", timeout = "15s")
 public interface TicketDesk {
 
+  @Cached(ttl = "10m") // the same message gives the same ticket: a repeat is answered from the response cache
   @SystemPrompt("Extract a support ticket from the customer's message. Use only facts from the message.")
   @UserPrompt("{{message}}")
   LlmResult<SupportTicket> extractTicket(String message, @TraceId String traceId);

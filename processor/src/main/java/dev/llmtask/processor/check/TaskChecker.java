@@ -48,6 +48,8 @@ public final class TaskChecker {
   private final Annotations annotations;
   private final Diagnostics diagnostics;
   private final PromptValues promptValues;
+  private final CacheChecks cacheChecks;
+  private final PromptCachePrefixCheck promptCachePrefix;
   /** Inherited attribute values already reported, so an interface-level mistake is reported once. */
   private final Set<Object> reportedValues = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
   /** Task names of every interface checked so far in this compilation, with the method that declared each. */
@@ -63,6 +65,8 @@ public final class TaskChecker {
     this.annotations = new Annotations(elements);
     this.diagnostics = diagnostics;
     this.promptValues = new PromptValues(types, elements);
+    this.cacheChecks = new CacheChecks(annotations, diagnostics);
+    this.promptCachePrefix = new PromptCachePrefixCheck(diagnostics);
   }
 
   /** Checks {@code model}; returns the bound interface when it has no errors, otherwise null. */
@@ -75,6 +79,8 @@ public final class TaskChecker {
     checkNamesAndOverloads(model);
     for (TaskMethodModel task : model.tasks()) {
       checkTask(task);
+      cacheChecks.check(task);
+      promptCachePrefix.check(task);
     }
     Map<String, List<CheckMethodModel>> bindings = checkChecks(model);
     return diagnostics.errorCount() == before ? new CheckedInterface(model, bindings, schemas) : null;

@@ -11,6 +11,9 @@ import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import dev.llmtask.processor.check.CheckedInterface;
+import dev.llmtask.processor.model.Annotations;
+import dev.llmtask.processor.model.Attr;
+import dev.llmtask.processor.model.CachedTtl;
 import dev.llmtask.processor.model.CheckMethodModel;
 import dev.llmtask.processor.model.Durations;
 import dev.llmtask.processor.model.Names;
@@ -62,6 +65,7 @@ public final class ImplementationWriter {
   static final int MAX_LITERAL_CHARS = 20_000;
 
   private final Types types;
+  private final Annotations annotations;
   /** Looked up once per compilation: whether jakarta.inject and @Generated are on the class path. */
   private final boolean inject;
   private final boolean generatedAnnotation;
@@ -69,6 +73,7 @@ public final class ImplementationWriter {
   public ImplementationWriter(ProcessingEnvironment env) {
     Elements elements = env.getElementUtils();
     this.types = env.getTypeUtils();
+    this.annotations = new Annotations(env.getElementUtils());
     this.inject = elements.getTypeElement("jakarta.inject.Inject") != null
         && elements.getTypeElement("jakarta.inject.Singleton") != null;
     this.generatedAnnotation = elements.getTypeElement("javax.annotation.processing.Generated") != null;
@@ -171,6 +176,10 @@ public final class ImplementationWriter {
     }
     if (task.repairs().present()) {
       b.add(".repairs($L)\n", task.repairs().value());
+    }
+    Attr<String> cacheTtl = CachedTtl.read(annotations, task.element());
+    if (cacheTtl.present()) {
+      b.add(".cacheTtl($L)\n", duration(Durations.parseMillis(cacheTtl.value()).getAsLong()));
     }
     if (routes.fallbacks().present()) {
       b.add(".fallbacks($L)\n", strings(routes.fallbacks().value()));

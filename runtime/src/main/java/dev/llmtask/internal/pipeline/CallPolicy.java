@@ -58,7 +58,7 @@ record CallPolicy(String model, Duration timeout, Duration attemptTimeout, int m
     return overrides.or(route).or(declared);
   }
 
-  private static <V> V or(V first, V second) {
+  static <V> V or(V first, V second) {
     return first != null ? first : second;
   }
 

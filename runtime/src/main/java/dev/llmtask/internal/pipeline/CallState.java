@@ -52,6 +52,8 @@ final class CallState<T> implements Deadline {
   private volatile String lastRequestId;
   private volatile CallAttributesMap attributes;
   final AtomicBoolean finished = new AtomicBoolean();
+  /** The model's text of the last answer that passed every check, for the response cache. */
+  volatile String acceptedOutput;
   volatile CallRecord terminal;
 
   // blocking calls: the caller's thread, interrupted at the deadline only while blocked in an exchange or a wait

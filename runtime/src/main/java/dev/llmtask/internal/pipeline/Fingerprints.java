@@ -23,6 +23,28 @@ final class Fingerprints {
     });
   }
 
+  /**
+   * The full HMAC-SHA256 of {@code parts}, in hex: each part is length-prefixed (a {@code null} part
+   * differs from an empty one), so no two different part lists give the same input.
+   */
+  String ofParts(String... parts) {
+    Mac m = mac.get();
+    byte[] len = new byte[4];
+    for (String part : parts) {
+      byte[] bytes = part == null ? null : part.getBytes(StandardCharsets.UTF_8);
+      int n = bytes == null ? -1 : bytes.length;
+      len[0] = (byte) (n >>> 24);
+      len[1] = (byte) (n >>> 16);
+      len[2] = (byte) (n >>> 8);
+      len[3] = (byte) n;
+      m.update(len);
+      if (bytes != null) {
+        m.update(bytes);
+      }
+    }
+    return HexFormat.of().formatHex(m.doFinal());
+  }
+
   /** First 12 hex chars of HMAC-SHA256(key, text). */
   String of(String text) {
     byte[] digest = mac.get().doFinal(text.getBytes(StandardCharsets.UTF_8));

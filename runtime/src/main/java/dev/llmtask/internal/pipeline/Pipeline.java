@@ -34,6 +34,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * call links      RecordLink        one record per call, the deadline (outermost, so always)
  *                 user CallInterceptors, in the order registered
  *                 FallbackLink      the task's routes in order, with their circuit breakers
+ *                 CacheLink         the response cache, when a store is configured
  *                 RepairLink        answer checks and re-asks; each model turn runs the exchange links
  * exchange links  RetryLink         classified retries with backoff (Failsafe)
  *                 user ExchangeInterceptors, in the order registered
@@ -76,6 +77,9 @@ final class Pipeline implements TaskRunner {
     calls.addAll(settings.callInterceptors());
     this.innerBuiltIns = calls.size();
     calls.add(new FallbackLink(new RouteBreakers(settings.breakerFailures(), settings.breakerCooldown())));
+    if (settings.responseStore() != null) {
+      calls.add(new CacheLink(settings.responseStore(), cacheKey(settings), settings.rateCard()));
+    }
     calls.add(new RepairLink(new OutputValidator(), settings.maxOutputTokens()));
     this.callLinks = calls.toArray(CallInterceptor[]::new);
 
@@ -102,6 +106,16 @@ final class Pipeline implements TaskRunner {
     this.scheduler = pool;
     this.failsafeScheduler = new InlineFirstScheduler(pool);
     this.ticker = new CallTicker(pool);
+  }
+
+  /** The fingerprint key, else (a store of this process only) a random key of this runtime. */
+  private static byte[] cacheKey(RuntimeSettings settings) {
+    if (settings.fingerprintKey() != null) {
+      return settings.fingerprintKey();
+    }
+    byte[] key = new byte[32];
+    new java.security.SecureRandom().nextBytes(key);
+    return key;
   }
 
   /**

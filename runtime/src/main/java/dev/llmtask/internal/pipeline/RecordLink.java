@@ -87,7 +87,10 @@ final class RecordLink implements CallInterceptor {
     CallState.AttemptEntry last = state.lastAttempt();
     String provider = last != null ? last.provider : state.call.provider();
     String model = last != null ? last.model : state.call.model();
-    BigDecimal cost = rateCard.cost(model, u.inputTokens(), u.cachedInputTokens(), u.outputTokens());
+    if (u.cacheWriteTokens() > 0) {
+      state.attributes().put(CallRecord.PROMPT_CACHE_WRITE_TOKENS, Long.toString(u.cacheWriteTokens()));
+    }
+    BigDecimal cost = rateCard.cost(model, u.inputTokens(), u.cachedInputTokens(), u.cacheWriteTokens(), u.outputTokens());
     List<CallRecord.Attempt> attempts = state.attemptRecords(status, rateCard, estimate == null ? cost : null);
     if (estimate == null && servedByMoreThanOneModel(attempts)) {
       cost = sum(attempts);

@@ -113,6 +113,7 @@ final class RepairLink implements CallInterceptor {
       state.attributes().put(AnswerUnwrapping.ATTRIBUTE, verdict.unwrapped());
     }
     if (verdict.valid()) {
+      state.acceptedOutput = reply.output();
       return Outcome.answered(verdict.value());
     }
     if (state.mode == Mode.STREAM) {

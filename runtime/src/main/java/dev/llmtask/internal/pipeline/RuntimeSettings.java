@@ -8,6 +8,7 @@ import dev.llmtask.codegen.TaskRunner;
 import dev.llmtask.provider.LlmProvider;
 import dev.llmtask.spi.CallInterceptor;
 import dev.llmtask.spi.ExchangeInterceptor;
+import dev.llmtask.spi.ResponseStore;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +19,7 @@ import java.util.Map;
  *
  * @param provider the default provider
  * @param providers every provider by name, the default included
+ * @param responseStore the response cache's store, or {@code null} when nothing is cached
  * @param routeSampling sampling settings per route, keyed {@code provider/model}
  * @param contextWindows the largest prompt per model in tokens, beyond what the rate card knows
  * @param breakerFailures failed calls in a row that open a route's circuit
@@ -47,6 +49,7 @@ public record RuntimeSettings(
     Map<String, Long> contextWindows,
     int breakerFailures,
     Duration breakerCooldown,
+    ResponseStore responseStore,
     dev.llmtask.budget.BudgetPolicy budgets) {
 
   /** The engine that runs the calls of a runtime with these settings; it starts two daemon scheduler threads. */

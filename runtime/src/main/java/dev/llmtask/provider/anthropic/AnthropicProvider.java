@@ -46,10 +46,14 @@ public final class AnthropicProvider extends HttpProvider {
   private static final JsonFactory FACTORY = JSON.getFactory();
 
   private final String apiKey;
+  /** Tasks whose system prompt carries a prompt-cache breakpoint; {@code null}: every task. */
+  private final java.util.Set<String> cachedSystemPrompts;
 
-  private AnthropicProvider(URI baseUrl, String key, HttpClient client, int maxResponseBytes, int maxEventLineChars) {
+  private AnthropicProvider(URI baseUrl, String key, HttpClient client, int maxResponseBytes, int maxEventLineChars,
+      java.util.Set<String> cachedSystemPrompts) {
     super(ProviderSettings.endpoint(baseUrl, "v1/messages"), client, maxResponseBytes, maxEventLineChars);
     this.apiKey = key;
+    this.cachedSystemPrompts = cachedSystemPrompts;
   }
 
   public static Builder builder() {
@@ -121,7 +125,18 @@ public final class AnthropicProvider extends HttpProvider {
       if (stream) {
         g.writeBooleanField("stream", true);
       }
-      if (r.systemPrompt() != null) {
+      if (r.systemPrompt() != null && cachesSystemPrompt(r.task())) {
+        // a breakpoint needs the block form; the prefix tools → system is cached, 5 minutes
+        g.writeArrayFieldStart("system");
+        g.writeStartObject();
+        g.writeStringField("type", "text");
+        g.writeStringField("text", r.systemPrompt());
+        g.writeObjectFieldStart("cache_control");
+        g.writeStringField("type", "ephemeral");
+        g.writeEndObject();
+        g.writeEndObject();
+        g.writeEndArray();
+      } else if (r.systemPrompt() != null) {
         g.writeStringField("system", r.systemPrompt());
       }
       g.writeArrayFieldStart("messages");
@@ -200,7 +215,8 @@ public final class AnthropicProvider extends HttpProvider {
     }
     long cacheRead = u.path("cache_read_input_tokens").asLong(0);
     long cacheWrite = u.path("cache_creation_input_tokens").asLong(0);
-    return new Usage(u.path("input_tokens").asLong(0) + cacheRead + cacheWrite, u.path("output_tokens").asLong(0), cacheRead);
+    return new Usage(u.path("input_tokens").asLong(0) + cacheRead + cacheWrite, u.path("output_tokens").asLong(0), cacheRead,
+        cacheWrite);
   }
 
   static ProviderException error(int status, HttpHeaders headers, JsonNode body, String requestId) {
@@ -258,6 +274,10 @@ public final class AnthropicProvider extends HttpProvider {
     };
   }
 
+  private boolean cachesSystemPrompt(String task) {
+    return cachedSystemPrompts == null || cachedSystemPrompts.contains(task);
+  }
+
   @Override
   public String toString() {
     return "AnthropicProvider[endpoint=" + endpoint() + ", apiKey=" + (apiKey == null ? "none" : "set") + "]";
@@ -265,12 +285,35 @@ public final class AnthropicProvider extends HttpProvider {
 
   /** Builder of {@link AnthropicProvider}: base URL (default {@code https://api.anthropic.com}), key, timeouts. */
   public static final class Builder extends HttpProviderBuilder<Builder> {
+    private final java.util.Set<String> cachedSystemPrompts = new java.util.HashSet<>();
+    private boolean cacheEverySystemPrompt;
+
     private Builder() {
       super(DEFAULT_BASE_URL, "LLM_API_KEY", "ANTHROPIC_API_KEY");
     }
 
+    /**
+     * Marks the system prompt of the task {@code taskName} as a prompt-cache breakpoint
+     * ({@code "cache_control": {"type": "ephemeral"}}, 5 minutes): later requests with the same
+     * system prompt read it from Anthropic's cache at a tenth of the input price; the first writes
+     * it at 1.25×. Worth it for a long, stable system prompt (at least 1,024–4,096 tokens by model;
+     * a shorter one is silently not cached). The record reports reads as {@code cachedInputTokens}
+     * and writes as the {@code prompt_cache_write_tokens} attribute.
+     */
+    public Builder cacheSystemPrompt(String taskName) {
+      cachedSystemPrompts.add(ProviderSettings.notBlank(taskName, "taskName"));
+      return this;
+    }
+
+    /** Marks the system prompt of every task as a prompt-cache breakpoint; see {@link #cacheSystemPrompt(String)}. */
+    public Builder cacheSystemPrompts() {
+      cacheEverySystemPrompt = true;
+      return this;
+    }
+
     public AnthropicProvider build() {
-      return new AnthropicProvider(baseUrl(), resolvedApiKey(), client(), maxResponseBytes(), maxEventLineChars());
+      java.util.Set<String> cached = cacheEverySystemPrompt ? null : java.util.Set.copyOf(cachedSystemPrompts);
+      return new AnthropicProvider(baseUrl(), resolvedApiKey(), client(), maxResponseBytes(), maxEventLineChars(), cached);
     }
   }
 }

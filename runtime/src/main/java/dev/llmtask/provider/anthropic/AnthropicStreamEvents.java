@@ -110,6 +110,6 @@ final class AnthropicStreamEvents implements SseEvents {
     }
     return new ModelReply(finish == ModelReply.Finish.REFUSED ? null : output, finish,
         finish == ModelReply.Finish.REFUSED ? text.toString() : null,
-        new Usage(inputTokens + cacheRead + cacheWrite, outputTokens, cacheRead), id, id, model);
+        new Usage(inputTokens + cacheRead + cacheWrite, outputTokens, cacheRead, cacheWrite), id, id, model);
   }
 }
