@@ -235,6 +235,33 @@ class BudgetTest {
   }
 
   @Test
+  void aFailingStoreFailsTheAttemptWithoutARequestNeverPassesIt() {
+    BudgetStore down = new BudgetStore() {
+      @Override
+      public BudgetReservation reserve(String key, Duration rolling, Instant now, Instant expiresAt, Spend amount, Spend limit) {
+        throw new IllegalStateException("connection refused to 10.0.0.7");
+      }
+
+      @Override
+      public Spend settle(BudgetReservation reservation, Spend actual, Duration rolling, Instant now) {
+        throw new IllegalStateException("connection refused");
+      }
+    };
+    LlmRuntime runtime = LlmRuntime.builder()
+        .provider(OpenAiProvider.builder().baseUrl(sim.openAiBaseUrl()).apiKey("sk-test-budget").build())
+        .rateCard(PRICES)
+        .budgets(BudgetPolicy.builder().store(down).budget(Budget.global(BudgetPeriod.DAY).maxTokens(10_000)).build())
+        .build();
+
+    LlmTaskException e = failure(runtime, CallOptions.none());
+
+    assertThat(e.record().status()).isEqualTo(CallStatus.PROVIDER_ERROR);
+    assertThat(e.record().failureReason()).contains("the budget store failed (IllegalStateException)")
+        .doesNotContain("10.0.0.7");
+    assertThat(sim.requests()).isEmpty();
+  }
+
+  @Test
   void misconfiguredBudgetsFailAtWiringNamingTheSetting() {
     assertThatThrownBy(() -> BudgetPolicy.builder().budget(Budget.global(BudgetPeriod.DAY)))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxUsd").hasMessageContaining("maxTokens");

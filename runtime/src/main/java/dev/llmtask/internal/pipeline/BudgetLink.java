@@ -64,8 +64,14 @@ final class BudgetLink implements ExchangeInterceptor {
     List<BudgetReservation> held = new ArrayList<>(windows.size());
     for (Window w : windows) {
       BudgetPeriod period = w.budget.period();
-      BudgetReservation r = policy.store().reserve(w.key, period.rollingWindow(), now, period.endAfter(now), estimate,
-          w.budget.limit());
+      BudgetReservation r;
+      try {
+        r = policy.store().reserve(w.key, period.rollingWindow(), now, period.endAfter(now), estimate, w.budget.limit());
+      } catch (RuntimeException e) { // the budget cannot be checked: not sent, never passed
+        release(windows, held, now);
+        return CompletableFuture.failedFuture(new ProviderException(CallStatus.PROVIDER_ERROR, false, 0, null,
+            "the budget store failed (" + e.getClass().getSimpleName() + "): the attempt was not sent", null));
+      }
       if (r == null) {
         release(windows, held, now);
         return refused("the " + w.describe() + " cannot take this attempt's estimate of " + tokens + " tokens"
@@ -80,7 +86,11 @@ final class BudgetLink implements ExchangeInterceptor {
       Spend actual = failure != null || answer == null ? Spend.ZERO : actual(request.model(), answer.usage());
       for (int i = 0; i < held.size(); i++) {
         Window w = windows.get(i);
-        alert(w, policy.store().settle(held.get(i), actual, w.budget.period().rollingWindow(), end));
+        try {
+          alert(w, policy.store().settle(held.get(i), actual, w.budget.period().rollingWindow(), end));
+        } catch (RuntimeException e) {
+          // the reservation stays counted: the budget errs on the safe side, and the call's outcome stands
+        }
       }
     });
   }
@@ -117,7 +127,11 @@ final class BudgetLink implements ExchangeInterceptor {
 
   private void release(List<Window> windows, List<BudgetReservation> held, Instant now) {
     for (int i = 0; i < held.size(); i++) {
-      policy.store().settle(held.get(i), Spend.ZERO, windows.get(i).budget.period().rollingWindow(), now);
+      try {
+        policy.store().settle(held.get(i), Spend.ZERO, windows.get(i).budget.period().rollingWindow(), now);
+      } catch (RuntimeException e) {
+        // stays counted until its window ends: safe, never an overspend
+      }
     }
   }
 
