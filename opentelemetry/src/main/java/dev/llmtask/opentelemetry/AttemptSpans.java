@@ -6,6 +6,7 @@ import dev.llmtask.CallStatus;
 import dev.llmtask.provider.ModelReply;
 import dev.llmtask.provider.ModelRequest;
 import dev.llmtask.provider.ProviderException;
+import dev.llmtask.spi.Deadline;
 import dev.llmtask.spi.ExchangeInterceptor;
 import dev.llmtask.spi.TaskCall;
 import io.opentelemetry.api.trace.Span;
@@ -68,10 +69,11 @@ final class AttemptSpans implements ExchangeInterceptor {
     try {
       reply = chain.proceed(withTraceparent(span, request));
     } catch (RuntimeException e) {
-      ended(call, span, null, e);
+      ended(call, span, null, e, false);
       throw e;
     }
-    return reply.whenComplete((answer, failure) -> ended(call, span, answer, failure));
+    Deadline deadline = chain.deadline();
+    return reply.whenComplete((answer, failure) -> ended(call, span, answer, failure, deadline.expired()));
   }
 
   /** The request with the W3C {@code traceparent} of the attempt's span (and {@code tracestate} when set). */
@@ -84,7 +86,8 @@ final class AttemptSpans implements ExchangeInterceptor {
     return request;
   }
 
-  private static void ended(CallSpan call, Span span, ModelReply reply, Throwable failure) {
+  /** Ends the attempt's span; an attempt cancelled because the call's deadline passed ended in a timeout. */
+  private static void ended(CallSpan call, Span span, ModelReply reply, Throwable failure, boolean deadlinePassed) {
     if (reply != null) {
       call.attemptEnded(CallStatus.OK);
       span.setAttribute(USAGE_INPUT_TOKENS, reply.usage().inputTokens());
@@ -112,9 +115,13 @@ final class AttemptSpans implements ExchangeInterceptor {
         if (pe.httpStatus() > 0) {
           span.setAttribute(HTTP_RESPONSE_STATUS_CODE, (long) pe.httpStatus());
         }
+      } else if (t instanceof CancellationException) {
+        CallStatus status = deadlinePassed ? CallStatus.TIMEOUT : CallStatus.CANCELLED;
+        type = status.wireName();
+        call.attemptEnded(status);
       } else {
-        type = t instanceof CancellationException ? "cancelled" : t.getClass().getName(); // the class, never the message
-        call.attemptEnded(t instanceof CancellationException ? CallStatus.CANCELLED : CallStatus.PROVIDER_ERROR);
+        type = t.getClass().getName(); // the class, never the message
+        call.attemptEnded(CallStatus.PROVIDER_ERROR);
       }
       span.setAttribute(ERROR_TYPE, type);
       span.setStatus(StatusCode.ERROR, type);
