@@ -31,6 +31,7 @@ public final class CallOptions {
   private final List<String> fallbacks;
   private final Set<CallStatus> fallbackOn;
   private final Map<String, String> metadata;
+  private final String tenant;
 
   private CallOptions(Builder b) {
     this.timeout = b.timeout;
@@ -44,6 +45,7 @@ public final class CallOptions {
     this.fallbacks = b.fallbacks;
     this.fallbackOn = b.fallbackOn;
     this.metadata = Map.copyOf(b.metadata);
+    this.tenant = b.tenant;
   }
 
   /** No overrides. */
@@ -110,6 +112,11 @@ public final class CallOptions {
     return metadata;
   }
 
+  /** The tenant whose per-tenant budgets this call counts against, or {@code null}. */
+  public String tenant() {
+    return tenant;
+  }
+
   /** Fluent builder of {@link CallOptions}. */
   public static final class Builder {
     private Duration timeout;
@@ -123,6 +130,7 @@ public final class CallOptions {
     private List<String> fallbacks;
     private Set<CallStatus> fallbackOn;
     private final Map<String, String> metadata = new LinkedHashMap<>();
+    private String tenant;
 
     private Builder() {}
 
@@ -206,6 +214,15 @@ public final class CallOptions {
     /** Adds caller metadata. */
     public Builder metadata(String key, String value) {
       metadata.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+      return this;
+    }
+
+    /**
+     * The tenant (an id of yours, e.g. a customer account; not customer text) this call is spent for:
+     * per-tenant budgets count it, and budget alerts and refusals name it.
+     */
+    public Builder tenant(String tenant) {
+      this.tenant = Policies.notBlank(tenant, "tenant");
       return this;
     }
 

@@ -1,5 +1,6 @@
 package dev.llmtask;
 
+import dev.llmtask.budget.BudgetPolicy;
 import dev.llmtask.codegen.TaskRunner;
 import dev.llmtask.codegen.TaskRunners;
 import dev.llmtask.internal.env.EnvironmentProviders;
@@ -59,7 +60,7 @@ public final class LlmRuntime {
         b.defaultRepairs, b.backoffBase, b.backoffCap, b.maxOutputTokens, b.streamIdleTimeout, Map.copyOf(b.taskOptions),
         b.rateCard, List.copyOf(b.sinks), b.fingerprintKey, List.copyOf(b.callInterceptors),
         List.copyOf(b.exchangeInterceptors), Map.copyOf(b.routeSampling), Map.copyOf(b.contextWindows),
-        b.breakerFailures, b.breakerCooldown, b.responseStore).startPipeline();
+        b.breakerFailures, b.breakerCooldown, b.responseStore, b.budgets).startPipeline();
   }
 
   public static Builder builder() {
@@ -109,6 +110,7 @@ public final class LlmRuntime {
     private final Map<String, Long> contextWindows = new HashMap<>();
     private int breakerFailures = 5;
     private Duration breakerCooldown = Duration.ofSeconds(30);
+    private BudgetPolicy budgets;
 
     private Builder() {}
 
@@ -292,6 +294,17 @@ public final class LlmRuntime {
     /** Overrides for one task by name, e.g. {@code "decide_rotation"}; they win over the annotation. */
     public Builder taskOptions(String taskName, CallOptions options) {
       taskOptions.put(Policies.notBlank(taskName, "taskName"), Objects.requireNonNull(options, "options"));
+      return this;
+    }
+
+    /**
+     * Spend limits: before each provider attempt (retries, re-asks and fallbacks too) its estimated
+     * cost is reserved in every budget that applies, and settled with the real usage when it ends; an
+     * attempt that does not fit is not sent and the call ends {@link CallStatus#BUDGET_EXCEEDED}.
+     * Prices come from {@link #rateCard}.
+     */
+    public Builder budgets(BudgetPolicy budgets) {
+      this.budgets = Objects.requireNonNull(budgets, "budgets");
       return this;
     }
 

@@ -10,6 +10,9 @@ import dev.llmtask.LlmTasks;
 import dev.llmtask.RateCard;
 import dev.llmtask.StreamEvent;
 import dev.llmtask.action.ActionOutcome;
+import dev.llmtask.budget.Budget;
+import dev.llmtask.budget.BudgetPeriod;
+import dev.llmtask.budget.BudgetPolicy;
 import dev.llmtask.action.IdempotentActions;
 import dev.llmtask.action.InMemoryActionStore;
 import dev.llmtask.cache.caffeine.CaffeineResponseStore;
@@ -99,7 +102,12 @@ public final class Main {
         decide.fallbacks(FALLBACK);
       }
       runtime.taskOptions("decide_rotation", decide.build());
-      return examples(runtime.build(), simulated, new Printer(out, telemetry));
+      Printer printer = new Printer(out, telemetry);
+      int ok = examples(runtime.build(), simulated, printer);
+      if (simulated) {
+        ok += budget(simulator, printer);
+      }
+      return ok;
     } finally {
       if (simulator != null) {
         simulator.close();
@@ -174,6 +182,41 @@ public final class Main {
       ok++;
     }
     return ok;
+  }
+
+  /**
+   * Step 6: a daily budget of 1000 tokens on a runtime of its own. The first call's real usage (850
+   * tokens) crosses the 50 % and 80 % alerts; the second call's estimate no longer fits, so it is
+   * refused before any request.
+   */
+  private static int budget(LlmSimulator sim, Printer printer) {
+    PrintStream out = printer.out;
+    out.println();
+    out.println("6. a daily budget of 1000 tokens: the first call alerts, the second is refused and never sent");
+    LlmRuntime limited = LlmRuntime.builder()
+        .provider(OpenAiProvider.builder().baseUrl(sim.openAiBaseUrl()).build())
+        .rateCard(RateCard.illustrative())
+        .maxOutputTokens(200)
+        .budgets(BudgetPolicy.builder()
+            .budget(Budget.global(BudgetPeriod.DAY).maxTokens(1000))
+            .alertListener(alert -> out.println("   alert: budget at " + alert.thresholdPercent() + " % ("
+                + alert.spent().tokens() + " of 1000 tokens)"))
+            .build())
+        .telemetry(printer.records::add)
+        .build();
+    TicketDesk tickets = LlmTasks.create(TicketDesk.class, limited);
+    int before = sim.requests().size();
+    LlmResult<SupportTicket> first = tickets.extractTicket(TICKET_MESSAGE, "trace_acct_10234_07");
+    out.println("   -> " + first.value().priority() + " (" + (first.record().inputTokens() + first.record().outputTokens())
+        + " tokens)");
+    try {
+      tickets.extractTicket(TICKET_MESSAGE, "trace_acct_10234_08");
+    } catch (LlmTaskException e) {
+      out.println("   -> LlmTaskException status=" + e.status() + ", requests sent for the two calls: "
+          + (sim.requests().size() - before));
+    }
+    printer.telemetry();
+    return 1;
   }
 
   /** Prints each step's telemetry records after the step's own output, so streamed text and records never interleave. */
@@ -257,6 +300,9 @@ public final class Main {
         // the provider's retry-after-ms keeps the two retries of the 503 short and the run deterministic
         .enqueueFor("openai", SimulatedReply.status(503).withHeader("retry-after-ms", "20"),
             SimulatedReply.status(503).withHeader("retry-after-ms", "20"), SimulatedReply.status(503))
+        .enqueue("extract_ticket", SimulatedReply.json(
+            "{\"account_id\":\"acct_10234\",\"priority\":\"high\",\"summary\":\"CI fails: stale service-account key"
+                + " needs rotation\",\"tags\":[\"credentials\"]}").withUsage(700, 150, 0))
         .enqueueFor("anthropic", SimulatedReply.json(
             "{\"decision\":\"eligible\",\"rotation_window_days\":30,\"source_line_ids\":[\"P-7\"]}")
             .withUsage(300, 60, 0));

@@ -16,7 +16,7 @@ class MainTest {
     int ok = Main.run(Map.of(), new PrintStream(bytes, true, StandardCharsets.UTF_8));
     String out = bytes.toString(StandardCharsets.UTF_8);
 
-    assertThat(ok).isEqualTo(4);
+    assertThat(ok).isEqualTo(5);
     assertThat(out).contains("embedded simulator");
     // set apart from the build's own output by a heading first
     assertThat(out.lines().filter(l -> !l.isBlank()).findFirst()).contains("=== llmtask examples ===");
@@ -44,6 +44,10 @@ class MainTest {
         .contains("trace_id=trace_acct_10234_05 task=decide_rotation provider=anthropic model=claude-3-5-haiku-latest"
             + " prompt_version=rotation_decision@2 status=ok attempts=4")
         .contains("attr.routes=openai/gpt-4o-mini=provider_error,anthropic/claude-3-5-haiku-latest=ok");
-    assertThat(out.lines().filter(l -> l.contains("telemetry  trace_id=")).count()).isEqualTo(6);
+    // a budget: the first call alerts at 50 and 80 %, the second is refused before any request
+    assertThat(out).contains("   alert: budget at 50 % (850 of 1000 tokens)\n   alert: budget at 80 % (850 of 1000 tokens)\n")
+        .contains("LlmTaskException status=BUDGET_EXCEEDED, requests sent for the two calls: 1")
+        .contains("trace_id=trace_acct_10234_08 task=extract_ticket");
+    assertThat(out.lines().filter(l -> l.contains("telemetry  trace_id=")).count()).isEqualTo(8);
   }
 }

@@ -38,6 +38,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *                 RepairLink        answer checks and re-asks; each model turn runs the exchange links
  * exchange links  RetryLink         classified retries with backoff (Failsafe)
  *                 user ExchangeInterceptors, in the order registered
+ *                 BudgetLink        reserves each attempt's estimated spend, or refuses it (when budgets are set)
  *                 ProviderLink      the HTTP exchange, as the call's mode needs it
  * </pre>
  *
@@ -55,6 +56,8 @@ final class Pipeline implements TaskRunner {
   /** The call links from this index on are built in (fallback, repair): they return failed outcomes, never throw. */
   private final int innerBuiltIns;
   private final ExchangeInterceptor[] exchangeLinks;
+  /** The exchange links from this index on are built in (budgets, provider): they return failed stages, never throw. */
+  private final int exchangeBuiltIns;
   /** Schedules retries, waits and the deadline tick; never blocks, so two threads serve any number of calls. */
   final ScheduledExecutorService scheduler;
   /** Failsafe's view of it: attempts due now run on the calling thread. */
@@ -83,6 +86,10 @@ final class Pipeline implements TaskRunner {
     List<ExchangeInterceptor> exchanges = new ArrayList<>();
     exchanges.add(new RetryLink(new Backoff(settings.backoffBase(), settings.backoffCap())));
     exchanges.addAll(settings.exchangeInterceptors());
+    this.exchangeBuiltIns = exchanges.size();
+    if (settings.budgets() != null) {
+      exchanges.add(new BudgetLink(settings.budgets(), settings.rateCard()));
+    }
     exchanges.add(new ProviderLink(settings.providers()));
     this.exchangeLinks = exchanges.toArray(ExchangeInterceptor[]::new);
 
@@ -220,7 +227,7 @@ final class Pipeline implements TaskRunner {
   CompletableFuture<ModelReply> runExchangeLink(CallState<?> state, int index, TaskCall call, ModelRequest request, int attempt) {
     ExchangeInterceptor link = exchangeLinks[index];
     ExchangeChain chain = new ExchangeChain(state, index, call, request, attempt);
-    if (index == 0 || index == exchangeLinks.length - 1) {
+    if (index == 0 || index >= exchangeBuiltIns) {
       return link.intercept(chain).toCompletableFuture();
     }
     CompletionStage<ModelReply> stage;

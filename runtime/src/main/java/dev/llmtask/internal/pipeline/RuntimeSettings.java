@@ -24,6 +24,7 @@ import java.util.Map;
  * @param contextWindows the largest prompt per model in tokens, beyond what the rate card knows
  * @param breakerFailures failed calls in a row that open a route's circuit
  * @param breakerCooldown how long an open circuit stays open before a probe goes through
+ * @param budgets the spend limits checked before each provider attempt, or {@code null} for none
  */
 public record RuntimeSettings(
     LlmProvider provider,
@@ -48,7 +49,8 @@ public record RuntimeSettings(
     Map<String, Long> contextWindows,
     int breakerFailures,
     Duration breakerCooldown,
-    ResponseStore responseStore) {
+    ResponseStore responseStore,
+    dev.llmtask.budget.BudgetPolicy budgets) {
 
   /** The engine that runs the calls of a runtime with these settings; it starts two daemon scheduler threads. */
   public TaskRunner startPipeline() {

@@ -9,6 +9,11 @@ import dev.llmtask.CallRecord;
 import dev.llmtask.CallStatus;
 import dev.llmtask.RateCard;
 import dev.llmtask.TelemetrySink;
+import dev.llmtask.budget.Budget;
+import dev.llmtask.budget.BudgetAlert;
+import dev.llmtask.budget.BudgetPeriod;
+import dev.llmtask.budget.LoggingBudgetAlertListener;
+import dev.llmtask.budget.Spend;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -37,6 +42,8 @@ class LogLinesAreDocumentedTest {
       slf4j.accept(record(CallStatus.OK, null));
       slf4j.accept(record(CallStatus.RATE_LIMITED, "HTTP 429 rate_limit_exceeded"));
       RateCard.none().cost("model-without-a-price", 10, 0, 10);
+      new LoggingBudgetAlertListener().thresholdCrossed(new BudgetAlert(Budget.global(BudgetPeriod.DAY).maxTokens(100), null,
+          "day 2026-12-02", 80, new Spend(0, 80)));
       new TelemetryDispatcher(List.of(r -> {
         throw new IllegalStateException("sink down");
       })).deliver(record(CallStatus.OK, null));
@@ -48,7 +55,7 @@ class LogLinesAreDocumentedTest {
         .collect(Collectors.toSet());
 
     assertThat(logged).containsExactlyInAnyOrder(
-        "dev.llmtask.calls INFO", "dev.llmtask.calls WARN", "dev.llmtask.RateCard WARN",
+        "dev.llmtask.calls INFO", "dev.llmtask.calls WARN", "dev.llmtask.RateCard WARN", "dev.llmtask.budget WARN",
         "dev.llmtask.internal.pipeline.TelemetryDispatcher WARN");
     assertThat(documentedLoggersAndLevels()).containsExactlyInAnyOrderElementsOf(logged);
   }

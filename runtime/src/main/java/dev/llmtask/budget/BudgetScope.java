@@ -1,0 +1,11 @@
+package dev.llmtask.budget;
+
+/** What a {@link Budget} counts the spend of. */
+public enum BudgetScope {
+  /** Every call of the runtime. */
+  GLOBAL,
+  /** The calls of one task, by its name. */
+  TASK,
+  /** Each tenant's calls apart, the tenant given by {@link dev.llmtask.CallOptions.Builder#tenant}. */
+  TENANT
+}
