@@ -13,15 +13,15 @@ import dev.llmtask.provider.anthropic.AnthropicProvider;
 import dev.llmtask.provider.openai.OpenAiProvider;
 import dev.llmtask.testkit.LlmSimulator;
 import dev.llmtask.testkit.SimulatedReply;
+import dev.llmtask.testkit.junit.LlmSimulatorExtension;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Prompt-cache reads and writes, end to end: the simulator's prompt cache, the wire fields, the record and its cost. */
+@ExtendWith(LlmSimulatorExtension.class)
 class PromptCacheAccountingTest {
   private static final TaskSpec<RotationDecision> TASK = RotationFixture.spec().build();
   /** A stable system prompt of about 2,000 tokens, then the policy: well above the 1,024-token minimum. */
@@ -32,22 +32,11 @@ class PromptCacheAccountingTest {
   private static final BigDecimal OUT = new BigDecimal("15");
   private static final RateCard PRICES = RateCard.builder().defaultRate(IN, READ, OUT)
       .model("claude-sonnet-4-5", IN, READ, WRITE, OUT).build();
-  private static LlmSimulator sim;
+  private final LlmSimulator sim;
   private final List<CallRecord> records = new CopyOnWriteArrayList<>();
 
-  @BeforeAll
-  static void start() {
-    sim = LlmSimulator.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    sim.close();
-  }
-
-  @BeforeEach
-  void reset() {
-    sim.reset();
+  PromptCacheAccountingTest(LlmSimulator sim) { // shared by the class, reset after each test
+    this.sim = sim;
   }
 
   private LlmRuntime runtime(LlmProvider provider) {

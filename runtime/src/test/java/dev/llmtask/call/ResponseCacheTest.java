@@ -24,6 +24,7 @@ import dev.llmtask.spi.ResponseStore;
 import dev.llmtask.spi.TaskCall.Mode;
 import dev.llmtask.testkit.LlmSimulator;
 import dev.llmtask.testkit.SimulatedReply;
+import dev.llmtask.testkit.junit.LlmSimulatorExtension;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -36,37 +37,25 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.slf4j.LoggerFactory;
 
 /** The response cache link on the loopback simulator: what is keyed, what is stored, what a hit records. */
+@ExtendWith(LlmSimulatorExtension.class)
 class ResponseCacheTest {
   private static final TaskSpec<RotationDecision> CACHED = RotationFixture.spec().cacheTtl(Duration.ofMinutes(10)).build();
   private static final TaskSpec<RotationDecision> UNCACHED = RotationFixture.spec().build();
   private static final RateCard PRICES = RateCard.builder()
       .defaultRate(new BigDecimal("2"), new BigDecimal("1"), new BigDecimal("6")).build();
-  private static LlmSimulator sim;
+  private final LlmSimulator sim;
   private final List<CallRecord> records = new CopyOnWriteArrayList<>();
   private final MapStore store = new MapStore();
 
-  @BeforeAll
-  static void start() {
-    sim = LlmSimulator.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    sim.close();
-  }
-
-  @BeforeEach
-  void reset() {
-    sim.reset();
+  ResponseCacheTest(LlmSimulator sim) { // shared by the class, reset after each test
+    this.sim = sim;
   }
 
   private LlmRuntime runtime(Consumer<LlmRuntime.Builder> more) {
