@@ -39,7 +39,7 @@ record CallPolicy(String model, Duration timeout, Duration attemptTimeout, int m
         call.sampling().or(task.sampling()), spec.sampling());
   }
 
-  /** The routes named by per-task options or the annotation, parsed once per task and list. */
+  /** The routes named by the call, per-task options or the annotation, parsed per call (a task names a handful). */
   static List<Route> fallbacks(List<String> texts) {
     if (texts.isEmpty()) {
       return List.of();
