@@ -36,6 +36,8 @@ import java.util.Objects;
  *     never customer text. {@code answer_unwrapped=fence} when the accepted answer came wrapped in a
  *     Markdown code fence ({@code bom}: after a byte-order mark; {@code bom+fence}: both; the leniency
  *     rules are in docs/policies.md); {@code first_delta_ms} on a streamed call ({@link #FIRST_DELTA_MS})
+ * @param toolCalls one entry per tool call the model made, in order (docs/tools.md); never its
+ *     arguments or result
  */
 public record CallRecord(
     String traceId,
@@ -56,7 +58,8 @@ public record CallRecord(
     boolean usageEstimated,
     String requestId,
     List<Attempt> attemptDetails,
-    Map<String, String> attributes) {
+    Map<String, String> attributes,
+    List<ToolCall> toolCalls) {
 
   /** The name of the attribute that says the answer was unwrapped before decoding, and how. */
   public static final String ANSWER_UNWRAPPED = "answer_unwrapped";
@@ -87,6 +90,17 @@ public record CallRecord(
     attemptDetails = attemptDetails == null ? List.of() : List.copyOf(attemptDetails);
     attributes = attributes == null || attributes.isEmpty() ? Map.of()
         : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(attributes));
+    toolCalls = toolCalls == null || toolCalls.isEmpty() ? List.of() : List.copyOf(toolCalls);
+  }
+
+  /** A record without tool calls. */
+  public CallRecord(String traceId, String task, String provider, String model, String promptVersion,
+      CallStatus status, int attempts, long latencyMs, long inputTokens, long outputTokens, long cachedInputTokens,
+      BigDecimal costUsd, String failureReason, String inputFingerprint, String idempotencyKey, boolean usageEstimated,
+      String requestId, List<Attempt> attemptDetails, Map<String, String> attributes) {
+    this(traceId, task, provider, model, promptVersion, status, attempts, latencyMs, inputTokens, outputTokens,
+        cachedInputTokens, costUsd, failureReason, inputFingerprint, idempotencyKey, usageEstimated, requestId,
+        attemptDetails, attributes, List.of());
   }
 
   /** A record without a request id, attempt entries or attributes. */
@@ -137,6 +151,46 @@ public record CallRecord(
     }
   }
 
+  /**
+   * One tool call the model made during the call.
+   *
+   * @param tool the tool's name, e.g. {@code create_rotation_job}
+   * @param outcome how it ended
+   * @param latencyMs the time from decoding its arguments to its result
+   * @param action whether the tool is an action (side effects, once per key)
+   * @param replayed for an action: its result was stored by an earlier call with the same key, and it did not run again
+   */
+  public record ToolCall(String tool, ToolOutcome outcome, long latencyMs, boolean action, boolean replayed) {
+    public ToolCall {
+      Objects.requireNonNull(tool, "tool");
+      Objects.requireNonNull(outcome, "outcome");
+    }
+
+    /** {@code create_rotation_job:ok:action:replayed}, for the log line. */
+    String logText() {
+      return tool + ":" + outcome.name().toLowerCase(java.util.Locale.ROOT) + (action ? ":action" : "")
+          + (replayed ? ":replayed" : "");
+    }
+  }
+
+  /** How one tool call ended; every outcome but {@link #OK} went back to the model as the tool's error. */
+  public enum ToolOutcome {
+    /** The tool answered (or, for a replayed action, its stored result was returned). */
+    OK,
+    /** The model named a tool the task may not use. */
+    UNKNOWN_TOOL,
+    /** The arguments did not decode or failed Bean Validation; the tool did not run. */
+    INVALID_ARGUMENTS,
+    /** The {@link dev.llmtask.tool.ToolAuthorizer} refused the action; it did not run. */
+    NOT_AUTHORIZED,
+    /** The call has no idempotency key, so the action cannot run once per key; it did not run. */
+    NO_IDEMPOTENCY_KEY,
+    /** Another call holds the action's claim; it did not run here. */
+    IN_PROGRESS,
+    /** The tool threw. */
+    FAILED
+  }
+
   /** True when the call returned a valid answer. */
   public boolean ok() {
     return status == CallStatus.OK;
@@ -173,6 +227,12 @@ public record CallRecord(
       b.append(" request_id=").append(requestId);
     }
     attributes.forEach((k, v) -> b.append(" attr.").append(k).append('=').append(v));
+    if (!toolCalls.isEmpty()) {
+      b.append(" tool_calls=");
+      for (int i = 0; i < toolCalls.size(); i++) {
+        b.append(i == 0 ? "" : ",").append(toolCalls.get(i).logText());
+      }
+    }
     if (failureReason != null) {
       b.append(" failure_reason=\"").append(failureReason.replace("\"", "'")).append('"');
     }

@@ -60,7 +60,7 @@ public final class LlmRuntime {
         b.defaultRepairs, b.backoffBase, b.backoffCap, b.maxOutputTokens, b.streamIdleTimeout, Map.copyOf(b.taskOptions),
         b.rateCard, List.copyOf(b.sinks), b.fingerprintKey, List.copyOf(b.callInterceptors),
         List.copyOf(b.exchangeInterceptors), Map.copyOf(b.routeSampling), Map.copyOf(b.contextWindows),
-        b.breakerFailures, b.breakerCooldown, b.responseStore, b.budgets).startPipeline();
+        b.breakerFailures, b.breakerCooldown, b.responseStore, b.budgets, b.toolbox).startPipeline();
   }
 
   public static Builder builder() {
@@ -111,6 +111,7 @@ public final class LlmRuntime {
     private int breakerFailures = 5;
     private Duration breakerCooldown = Duration.ofSeconds(30);
     private BudgetPolicy budgets;
+    private dev.llmtask.tool.Toolbox toolbox;
 
     private Builder() {}
 
@@ -305,6 +306,16 @@ public final class LlmRuntime {
      */
     public Builder budgets(BudgetPolicy budgets) {
       this.budgets = Objects.requireNonNull(budgets, "budgets");
+      return this;
+    }
+
+    /**
+     * The tools the model may call in tasks that declare them ({@code @LlmTask(tools = …)}): their
+     * implementations, the store that runs each action once per key, the authorizer of actions and the
+     * cap on tool rounds (docs/tools.md).
+     */
+    public Builder tools(dev.llmtask.tool.Toolbox toolbox) {
+      this.toolbox = Objects.requireNonNull(toolbox, "toolbox");
       return this;
     }
 

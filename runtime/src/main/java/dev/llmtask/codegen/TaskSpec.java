@@ -37,6 +37,7 @@ public final class TaskSpec<T> {
   private final List<String> fallbacks;
   private final Set<CallStatus> fallbackOn;
   private final Sampling sampling;
+  private final List<ToolSet<?>> tools;
 
   private TaskSpec(Builder<T> b) {
     this.name = b.name;
@@ -52,6 +53,7 @@ public final class TaskSpec<T> {
     this.fallbacks = b.fallbacks;
     this.fallbackOn = b.fallbackOn;
     this.sampling = b.sampling;
+    this.tools = b.tools;
   }
 
   /** Starts a spec for the task {@code name} whose answers {@code decoder} decodes. */
@@ -155,6 +157,11 @@ public final class TaskSpec<T> {
     return sampling;
   }
 
+  /** The tool sets the task may use ({@code @LlmTask(tools = …)}); empty when none. */
+  public List<ToolSet<?>> tools() {
+    return tools;
+  }
+
   public OutputDecoder<T> decoder() {
     return decoder;
   }
@@ -184,6 +191,7 @@ public final class TaskSpec<T> {
     private List<String> fallbacks = List.of();
     private Set<CallStatus> fallbackOn;
     private Sampling sampling = Sampling.none();
+    private List<ToolSet<?>> tools = List.of();
 
     private Builder(String name, OutputDecoder<T> decoder) {
       this.name = Objects.requireNonNull(name, "name");
@@ -248,6 +256,12 @@ public final class TaskSpec<T> {
     /** The sampling settings the annotation writes. */
     public Builder<T> sampling(Sampling sampling) {
       this.sampling = Objects.requireNonNull(sampling, "sampling");
+      return this;
+    }
+
+    /** The tool sets the task may use. */
+    public Builder<T> tools(ToolSet<?>... tools) {
+      this.tools = List.of(tools);
       return this;
     }
 

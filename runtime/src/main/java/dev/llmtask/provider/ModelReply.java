@@ -12,13 +12,42 @@ import java.util.Objects;
  * @param requestId the provider's request id, or {@code null}
  * @param responseId the id of the provider's response ({@code chatcmpl-…}, {@code msg_…}), or {@code null}
  * @param responseModel the model that answered, as the provider reported it, or {@code null}
+ * @param toolCalls the tools the model asked to call instead of answering (empty when it answered)
  */
 public record ModelReply(String output, Finish finish, String refusal, Usage usage, String requestId,
-    String responseId, String responseModel) {
+    String responseId, String responseModel, java.util.List<ToolCall> toolCalls) {
 
   public ModelReply {
     Objects.requireNonNull(finish, "finish");
     Objects.requireNonNull(usage, "usage");
+    toolCalls = toolCalls == null || toolCalls.isEmpty() ? java.util.List.of() : java.util.List.copyOf(toolCalls);
+  }
+
+  /** A reply without tool calls. */
+  public ModelReply(String output, Finish finish, String refusal, Usage usage, String requestId,
+      String responseId, String responseModel) {
+    this(output, finish, refusal, usage, requestId, responseId, responseModel, java.util.List.of());
+  }
+
+  /**
+   * One tool call the model asked for.
+   *
+   * @param id the provider's id of the call ({@code call_…}, {@code toolu_…})
+   * @param name the tool's name
+   * @param arguments the arguments as the model wrote them (JSON text)
+   */
+  public record ToolCall(String id, String name, String arguments) {
+    public ToolCall {
+      Objects.requireNonNull(id, "id");
+      Objects.requireNonNull(name, "name");
+      arguments = arguments == null || arguments.isBlank() ? "{}" : arguments;
+    }
+
+    /** Leaves out the arguments (customer text). */
+    @Override
+    public String toString() {
+      return "ToolCall[" + id + " " + name + "]";
+    }
   }
 
   /** A reply without the response's id and model. */

@@ -22,6 +22,8 @@ import java.util.Objects;
  *     token cap is already resolved into {@code maxOutputTokens}
  * @param headers extra HTTP headers links added (e.g. {@code traceparent}); the provider's own
  *     headers (credentials, content type) always win
+ * @param tools the tools the model may call (empty: none)
+ * @param toolTurns the tool calls the model made in this call and their results, oldest first
  */
 public record ModelRequest(
     String task,
@@ -33,7 +35,9 @@ public record ModelRequest(
     int retryCount,
     int maxOutputTokens,
     Sampling sampling,
-    Map<String, String> headers) {
+    Map<String, String> headers,
+    List<ToolDefinition> tools,
+    List<ToolTurn> toolTurns) {
 
   public ModelRequest {
     Objects.requireNonNull(task, "task");
@@ -43,6 +47,15 @@ public record ModelRequest(
     repairs = List.copyOf(repairs);
     sampling = sampling == null ? Sampling.none() : sampling;
     headers = headers == null || headers.isEmpty() ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(headers));
+    tools = tools == null ? List.of() : List.copyOf(tools);
+    toolTurns = toolTurns == null ? List.of() : List.copyOf(toolTurns);
+  }
+
+  /** A request without tools. */
+  public ModelRequest(String task, String model, String systemPrompt, String userPrompt, OutputSchema schema,
+      List<Repair> repairs, int retryCount, int maxOutputTokens, Sampling sampling, Map<String, String> headers) {
+    this(task, model, systemPrompt, userPrompt, schema, repairs, retryCount, maxOutputTokens, sampling, headers,
+        List.of(), List.of());
   }
 
   /** A request without extra headers. */
@@ -59,7 +72,8 @@ public record ModelRequest(
 
   /** A copy for the given retry number. */
   public ModelRequest withRetryCount(int retryCount) {
-    return new ModelRequest(task, model, systemPrompt, userPrompt, schema, repairs, retryCount, maxOutputTokens, sampling, headers);
+    return new ModelRequest(task, model, systemPrompt, userPrompt, schema, repairs, retryCount, maxOutputTokens, sampling, headers,
+        tools, toolTurns);
   }
 
   /** A copy with the HTTP header {@code name: value} added (replacing an earlier value of the same name). */
@@ -68,14 +82,16 @@ public record ModelRequest(
     Objects.requireNonNull(value, "value");
     Map<String, String> more = new LinkedHashMap<>(headers);
     more.put(name, value);
-    return new ModelRequest(task, model, systemPrompt, userPrompt, schema, repairs, retryCount, maxOutputTokens, sampling, more);
+    return new ModelRequest(task, model, systemPrompt, userPrompt, schema, repairs, retryCount, maxOutputTokens, sampling, more,
+        tools, toolTurns);
   }
 
   /** The prompts and schema without the prompts' text (they are customer text). */
   @Override
   public String toString() {
     return "ModelRequest[task=" + task + ", model=" + model + ", repairs=" + repairs.size() + ", retryCount=" + retryCount
-        + (sampling.isEmpty() ? "" : ", sampling=" + sampling) + ", headers=" + headers.keySet() + "]";
+        + (sampling.isEmpty() ? "" : ", sampling=" + sampling) + ", headers=" + headers.keySet()
+        + (tools.isEmpty() ? "" : ", tools=" + tools.size() + ", toolTurns=" + toolTurns.size()) + "]";
   }
 
   /**
@@ -95,6 +111,57 @@ public record ModelRequest(
     public String instruction() {
       return "Your previous answer was rejected: " + feedback
           + "\nAnswer again with JSON that satisfies the schema and fixes these problems.";
+    }
+  }
+
+  /**
+   * A tool the model may call.
+   *
+   * @param name the tool's name
+   * @param description what it does, for the model
+   * @param parameters its arguments' JSON Schemas per dialect
+   */
+  public record ToolDefinition(String name, String description, OutputSchema parameters) {
+    public ToolDefinition {
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(parameters, "parameters");
+      description = description == null ? "" : description;
+    }
+  }
+
+  /**
+   * One model turn that asked for tools, and what the tools answered.
+   *
+   * @param afterRepairs how many re-asks preceded the turn: the providers put it after that many
+   *     repairs in the conversation
+   * @param calls the tool calls the model made, as it made them
+   * @param results one result per call, in the same order
+   */
+  public record ToolTurn(int afterRepairs, List<ModelReply.ToolCall> calls, List<ToolResult> results) {
+    public ToolTurn {
+      calls = List.copyOf(calls);
+      results = List.copyOf(results);
+    }
+
+    /** Leaves out the arguments and results (customer text). */
+    @Override
+    public String toString() {
+      return "ToolTurn[calls=" + calls.size() + "]";
+    }
+  }
+
+  /**
+   * What one tool call answered.
+   *
+   * @param callId the provider's id of the call it answers
+   * @param content the result as JSON, or the error message
+   * @param error true when {@code content} is an error (invalid arguments, refused, failed)
+   */
+  public record ToolResult(String callId, String content, boolean error) {
+    /** Leaves out the content (customer text). */
+    @Override
+    public String toString() {
+      return "ToolResult[" + callId + (error ? " error" : "") + "]";
     }
   }
 }

@@ -89,6 +89,24 @@ final class AnthropicWire implements ProviderWire {
     return WireResponse.json(200, headers(ctx, false), body);
   }
 
+  /** One {@code tool_use} block per call ({@code input} parsed, {@code {}} when not an object), {@code stop_reason "tool_use"}. */
+  @Override
+  public WireResponse toolCalls(ReplyContext ctx, List<ScriptedToolCall> calls, SimulatedReply.Usage usage) {
+    StringBuilder all = new StringBuilder();
+    calls.forEach(c -> all.append(c.name()).append(c.argumentsJson()));
+    SimulatedReply.Usage tokens = ctx.usage(all.toString(), usage);
+    ObjectNode body = message(ctx);
+    com.fasterxml.jackson.databind.node.ArrayNode content = body.putArray("content");
+    for (ScriptedToolCall call : calls) {
+      JsonNode input = parseObject(call.argumentsJson());
+      toolUse(ctx, content.addObject(), call.name()).set("input", input != null ? input : NODES.objectNode());
+    }
+    body.put("stop_reason", "tool_use");
+    body.putNull("stop_sequence");
+    body.set("usage", usage(tokens, tokens.outputTokens()));
+    return WireResponse.json(200, headers(ctx, false), body);
+  }
+
   /**
    * {@code event: NAME} + {@code data: {json}} events: {@code message_start} (with the input
    * usage), {@code content_block_start} (a {@code tool_use} block with {@code "input": {}}, or a

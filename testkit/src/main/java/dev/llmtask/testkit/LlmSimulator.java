@@ -564,6 +564,12 @@ public final class LlmSimulator implements AutoCloseable {
         break;
     }
     boolean streaming = ctx.request() != null && ctx.request().path("stream").asBoolean(false);
+    if (reply.kind() == SimulatedReply.Kind.TOOL_CALLS) {
+      send(exchange, streaming
+          ? wire.badRequest(ctx, "llmtask-testkit: scripted tool calls are answered only to requests without \"stream\": true.")
+          : wire.toolCalls(ctx, reply.toolCalls(), reply.usage()).withHeaders(reply.headers()));
+      return;
+    }
     if (streaming) {
       stream(exchange, wire, ctx, body, reply);
       return;

@@ -69,6 +69,39 @@ final class OpenAiWire implements ProviderWire {
     return WireResponse.json(200, headers(ctx, false, tokens.inputTokens()), body);
   }
 
+  /** {@code message.tool_calls} with {@code arguments} as a string, {@code content: null}, {@code finish_reason "tool_calls"}. */
+  @Override
+  public WireResponse toolCalls(ReplyContext ctx, List<ScriptedToolCall> calls, SimulatedReply.Usage usage) {
+    StringBuilder all = new StringBuilder();
+    calls.forEach(c -> all.append(c.name()).append(c.argumentsJson()));
+    SimulatedReply.Usage tokens = ctx.usage(all.toString(), usage);
+    ObjectNode body = NODES.objectNode();
+    body.put("id", "chatcmpl-" + ctx.randomId(29));
+    body.put("object", "chat.completion");
+    body.put("created", Instant.now().getEpochSecond());
+    body.put("model", ctx.model("gpt-4o-mini"));
+    ObjectNode choice = body.putArray("choices").addObject();
+    choice.put("index", 0);
+    ObjectNode message = choice.putObject("message");
+    message.put("role", "assistant");
+    message.putNull("content");
+    com.fasterxml.jackson.databind.node.ArrayNode toolCalls = message.putArray("tool_calls");
+    for (ScriptedToolCall call : calls) {
+      ObjectNode c = toolCalls.addObject();
+      c.put("id", "call_" + ctx.randomId(24));
+      c.put("type", "function");
+      c.putObject("function").put("name", call.name()).put("arguments", call.argumentsJson());
+    }
+    message.putNull("refusal");
+    message.putArray("annotations");
+    choice.putNull("logprobs");
+    choice.put("finish_reason", "tool_calls");
+    body.set("usage", usage(tokens));
+    body.put("service_tier", "default");
+    body.put("system_fingerprint", "fp_" + ctx.randomHex(10));
+    return WireResponse.json(200, headers(ctx, false, tokens.inputTokens()), body);
+  }
+
   /**
    * {@code data: {chunk}} events without {@code event:} lines: a first chunk with the role, one
    * chunk per delta ({@code delta.content}, or {@code delta.refusal} for a refusal), a chunk with

@@ -84,6 +84,9 @@ interface ProviderWire {
   WireResponse success(
       ReplyContext ctx, Outcome outcome, String text, SimulatedReply.Usage usage);
 
+  /** A 200 in which the model asks for {@code calls} instead of answering. */
+  WireResponse toolCalls(ReplyContext ctx, List<ScriptedToolCall> calls, SimulatedReply.Usage usage);
+
   /**
    * The events of a streamed 200 answer, with the text split into deltas of at most {@code
    * chunkSize} characters. {@code usage} overrides the estimate when not null.

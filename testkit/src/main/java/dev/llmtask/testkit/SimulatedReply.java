@@ -58,7 +58,9 @@ public final class SimulatedReply {
     /** A whole stream without the provider's end event, ended cleanly. */
     STREAM_WITHOUT_END,
     /** Bytes sent verbatim, or a large filler body. */
-    RAW
+    RAW,
+    /** A 200 in which the model asks for tools instead of answering. */
+    TOOL_CALLS
   }
 
   /** Which built-in error body to render; {@link #CUSTOM} uses the explicit fields. */
@@ -103,6 +105,7 @@ public final class SimulatedReply {
   private final ErrorSpec error;
   private final StreamFault streamFault;
   private final RawBody raw;
+  private final java.util.List<ScriptedToolCall> toolCalls;
   private final Duration delay;
   private final Map<String, String> headers;
   private final Usage usage;
@@ -114,11 +117,17 @@ public final class SimulatedReply {
   }
 
   private SimulatedReply(Kind kind, String text, ErrorSpec error, StreamFault streamFault, RawBody raw) {
+    this(kind, text, error, streamFault, raw, java.util.List.of());
+  }
+
+  private SimulatedReply(Kind kind, String text, ErrorSpec error, StreamFault streamFault, RawBody raw,
+      java.util.List<ScriptedToolCall> toolCalls) {
     this.kind = kind;
     this.text = text;
     this.error = error;
     this.streamFault = streamFault;
     this.raw = raw;
+    this.toolCalls = toolCalls;
     this.delay = Duration.ZERO;
     this.headers = Map.of();
     this.usage = null;
@@ -139,6 +148,7 @@ public final class SimulatedReply {
     this.error = base.error;
     this.streamFault = base.streamFault;
     this.raw = base.raw;
+    this.toolCalls = base.toolCalls;
     this.delay = delay;
     this.headers = headers;
     this.usage = usage;
@@ -151,6 +161,25 @@ public final class SimulatedReply {
   }
 
   // ---- answers ------------------------------------------------------------------------------
+
+  /**
+   * The model asks to call the tool {@code name} with {@code argumentsJson} (sent verbatim) instead of
+   * answering: an assistant message with {@code tool_calls} and {@code finish_reason "tool_calls"} for
+   * OpenAI, a {@code tool_use} block with {@code stop_reason "tool_use"} for Anthropic. Queue the
+   * answer that follows the tool's result as the task's next reply; the next request carries the
+   * tool's result ({@link RecordedRequest#json()}).
+   */
+  public static SimulatedReply toolCall(String name, String argumentsJson) {
+    return toolCalls(new ScriptedToolCall(name, argumentsJson));
+  }
+
+  /** The model asks for several tools in one turn, in order; see {@link #toolCall(String, String)}. */
+  public static SimulatedReply toolCalls(ScriptedToolCall... calls) {
+    if (calls.length == 0) {
+      throw new IllegalArgumentException("a tool-call reply needs at least one call");
+    }
+    return new SimulatedReply(Kind.TOOL_CALLS, null, null, null, null, java.util.List.of(calls));
+  }
 
   /**
    * The model answers with {@code outputJson}, sent verbatim: as {@code
@@ -490,6 +519,10 @@ public final class SimulatedReply {
     return raw;
   }
 
+  java.util.List<ScriptedToolCall> toolCalls() {
+    return toolCalls;
+  }
+
   int chunkSize() {
     return chunkSize;
   }
@@ -510,6 +543,9 @@ public final class SimulatedReply {
     StringBuilder s = new StringBuilder("SimulatedReply[").append(kind);
     if (error != null) {
       s.append(' ').append(error.status()).append(' ').append(error.flavor());
+    }
+    if (!toolCalls.isEmpty()) {
+      s.append(' ').append(toolCalls.stream().map(ScriptedToolCall::name).toList());
     }
     if (text != null) {
       s.append(" text=").append(text.length() > 60 ? text.substring(0, 60) + "…" : text);

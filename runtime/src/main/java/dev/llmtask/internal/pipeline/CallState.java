@@ -241,6 +241,22 @@ final class CallState<T> implements Deadline {
     }
   }
 
+  /** The tool calls of this call, in order; {@code null} until the first (most calls use no tools). */
+  private List<CallRecord.ToolCall> toolCalls; // guarded by this
+
+  /** Logs one tool call for the record. */
+  synchronized void toolCalled(CallRecord.ToolCall call) {
+    if (toolCalls == null) {
+      toolCalls = new ArrayList<>(2);
+    }
+    toolCalls.add(call);
+  }
+
+  /** The tool calls for the record. */
+  synchronized List<CallRecord.ToolCall> toolCallRecords() {
+    return toolCalls == null ? List.of() : List.copyOf(toolCalls);
+  }
+
   /** Starts the log entry of one provider attempt. */
   synchronized AttemptEntry attemptStarted(String provider, String model) {
     AttemptEntry e = new AttemptEntry(provider, model, System.nanoTime());

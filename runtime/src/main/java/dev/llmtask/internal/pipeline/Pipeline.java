@@ -64,6 +64,8 @@ final class Pipeline implements TaskRunner {
   final InlineFirstScheduler failsafeScheduler;
   /** Watches the deadlines and stream idle timers of the calls in flight. */
   final CallTicker ticker;
+  /** Runs the tools of the tasks that declare them. */
+  final ToolRounds toolRounds;
 
   Pipeline(RuntimeSettings settings) {
     this.settings = settings;
@@ -80,7 +82,10 @@ final class Pipeline implements TaskRunner {
     if (settings.responseStore() != null) {
       calls.add(new CacheLink(settings.responseStore(), cacheKey(settings), settings.rateCard()));
     }
-    calls.add(new RepairLink(new OutputValidator(), settings.maxOutputTokens()));
+    OutputValidator validator = new OutputValidator();
+    this.toolRounds = new ToolRounds(settings.toolbox(), validator);
+    calls.add(new RepairLink(validator, settings.maxOutputTokens(), toolRounds,
+        settings.toolbox() == null ? dev.llmtask.tool.Toolbox.DEFAULT_MAX_ROUNDS : settings.toolbox().maxRounds()));
     this.callLinks = calls.toArray(CallInterceptor[]::new);
 
     List<ExchangeInterceptor> exchanges = new ArrayList<>();
@@ -138,6 +143,7 @@ final class Pipeline implements TaskRunner {
       routes.add(new Route(defaultProviderName, policy.model()));
     }
     routes.addAll(policy.fallbacks());
+    toolRounds.check(spec);
     for (Route route : routes) {
       LlmProvider provider = settings.providers().get(route.provider());
       if (provider == null) {

@@ -98,7 +98,7 @@ final class RecordLink implements CallInterceptor {
     return new CallRecord(state.call.traceId(), state.spec.name(), provider, model, state.spec.promptVersion(),
         status, state.attempts.get(), latencyMs, u.inputTokens(), u.outputTokens(), u.cachedInputTokens(), cost,
         reason, fingerprints == null ? null : fingerprints.of(state.inv.userPrompt()), state.inv.idempotencyKey(),
-        estimate != null, state.lastRequestId(), attempts, state.attributeSnapshot());
+        estimate != null, state.lastRequestId(), attempts, state.attributeSnapshot(), state.toolCallRecords());
   }
 
   private static boolean servedByMoreThanOneModel(List<CallRecord.Attempt> attempts) {

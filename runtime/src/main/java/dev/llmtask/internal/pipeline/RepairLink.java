@@ -7,6 +7,8 @@ import dev.llmtask.provider.LlmProvider;
 import dev.llmtask.provider.ModelReply;
 import dev.llmtask.provider.ModelRequest;
 import dev.llmtask.provider.ModelRequest.Repair;
+import dev.llmtask.provider.ModelRequest.ToolDefinition;
+import dev.llmtask.provider.ModelRequest.ToolTurn;
 import dev.llmtask.provider.ProviderException;
 import dev.llmtask.spi.CallInterceptor;
 import dev.llmtask.spi.Outcome;
@@ -14,6 +16,7 @@ import dev.llmtask.spi.TaskCall;
 import dev.llmtask.spi.TaskCall.Mode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -30,10 +33,14 @@ final class RepairLink implements CallInterceptor {
 
   private final OutputValidator validator;
   private final int maxOutputTokens;
+  private final ToolRounds tools;
+  private final int maxToolRounds;
 
-  RepairLink(OutputValidator validator, int maxOutputTokens) {
+  RepairLink(OutputValidator validator, int maxOutputTokens, ToolRounds tools, int maxToolRounds) {
     this.validator = validator;
     this.maxOutputTokens = maxOutputTokens;
+    this.tools = tools;
+    this.maxToolRounds = maxToolRounds;
   }
 
   @Override
@@ -55,9 +62,14 @@ final class RepairLink implements CallInterceptor {
             "the route " + call.provider() + "/" + call.model() + " cannot send the sampling settings: " + e.getMessage()));
       }
     }
+    if (state.mode == Mode.STREAM && !state.spec.tools().isEmpty()) {
+      return CompletableFuture.completedFuture(Outcome.failed(CallStatus.BAD_REQUEST,
+          "a streamed call cannot use tools: call the task blocking or async"));
+    }
     validator.prepare(state.spec.decoder()); // overlaps the first check's set-up with the exchange
     int maxRepairs = state.mode == Mode.STREAM ? 0 : state.policy.repairs();
-    Turns turns = new Turns(sampling, sampling.maxOutputTokens() != null ? sampling.maxOutputTokens() : maxOutputTokens);
+    Turns turns = new Turns(sampling, sampling.maxOutputTokens() != null ? sampling.maxOutputTokens() : maxOutputTokens,
+        tools.definitions(state.spec));
     return turns(state, call, turns, 0, maxRepairs);
   }
 
@@ -65,7 +77,8 @@ final class RepairLink implements CallInterceptor {
   private <T> CompletableFuture<Outcome> turns(CallState<T> state, TaskCall call, Turns repairs, int round, int maxRepairs) {
     for (int r = round; ; r++) {
       ModelRequest request = new ModelRequest(state.spec.name(), call.model(), call.systemPrompt(), call.userPrompt(),
-          state.spec.schema(), repairs.repairs, 0, repairs.maxOutputTokens, repairs.sampling);
+          state.spec.schema(), repairs.repairs, 0, repairs.maxOutputTokens, repairs.sampling, Map.of(), repairs.tools,
+          repairs.toolTurns);
       CompletableFuture<ModelReply> reply = state.pipeline.exchange(state, call, request);
       if (!reply.isDone()) {
         int at = r;
@@ -89,6 +102,14 @@ final class RepairLink implements CallInterceptor {
       int maxRepairs) {
     if (failure != null) {
       return failed(state, failure);
+    }
+    if (!reply.toolCalls().isEmpty() && !turns.tools.isEmpty()) {
+      if (turns.toolTurns.size() >= maxToolRounds) {
+        return Outcome.failed(CallStatus.INVALID_OUTPUT, "tool rounds exceeded: the model still asked for tools after "
+            + maxToolRounds + " rounds (Toolbox.builder().maxRounds)");
+      }
+      turns.toolTurn(tools.run(state, reply, turns.repairs.size()));
+      return null; // the model answers the tools' results in the next turn
     }
     switch (reply.finish()) {
       case REFUSED -> {
@@ -120,7 +141,7 @@ final class RepairLink implements CallInterceptor {
       return Outcome.failed(CallStatus.INVALID_OUTPUT, "the streamed answer is invalid (no re-ask mid-stream): " + verdict.reason());
     }
     turns.rejected(verdict.reason());
-    if (round >= maxRepairs) {
+    if (turns.repairs.size() >= maxRepairs) {
       return Outcome.failed(CallStatus.INVALID_OUTPUT, turns.perAnswerReasons());
     }
     turns.reask(new Repair(reply.output(), verdict.feedback()));
@@ -133,10 +154,20 @@ final class RepairLink implements CallInterceptor {
     final int maxOutputTokens;
     List<Repair> repairs = List.of(); // the first answer is usually valid: no lists until it is not
     List<String> reasons = List.of();
+    final List<ToolDefinition> tools;
+    List<ToolTurn> toolTurns = List.of();
 
-    Turns(Sampling sampling, int maxOutputTokens) {
+    Turns(Sampling sampling, int maxOutputTokens, List<ToolDefinition> tools) {
       this.sampling = sampling;
       this.maxOutputTokens = maxOutputTokens;
+      this.tools = tools;
+    }
+
+    void toolTurn(ToolTurn turn) {
+      if (toolTurns.isEmpty()) {
+        toolTurns = new ArrayList<>(2);
+      }
+      toolTurns.add(turn);
     }
 
     void rejected(String reason) {

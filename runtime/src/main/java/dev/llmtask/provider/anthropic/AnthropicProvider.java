@@ -141,28 +141,93 @@ public final class AnthropicProvider extends HttpProvider {
       }
       g.writeArrayFieldStart("messages");
       message(g, "user", r.userPrompt());
-      for (Repair repair : r.repairs()) {
-        message(g, "assistant", repair.answer() == null || repair.answer().isBlank() ? "(no answer)" : repair.answer());
-        message(g, "user", repair.instruction());
+      for (int i = 0; i <= r.repairs().size(); i++) {
+        toolTurns(g, r, i);
+        if (i < r.repairs().size()) {
+          Repair repair = r.repairs().get(i);
+          message(g, "assistant", repair.answer() == null || repair.answer().isBlank() ? "(no answer)" : repair.answer());
+          message(g, "user", repair.instruction());
+        }
       }
       g.writeEndArray();
       g.writeArrayFieldStart("tools");
       g.writeStartObject();
       g.writeStringField("name", r.schema().name());
-      g.writeStringField("description", "Record the result of the task " + r.task() + ". Always answer by calling this tool.");
+      g.writeStringField("description", r.tools().isEmpty()
+          ? "Record the result of the task " + r.task() + ". Always answer by calling this tool."
+          : "Record the result of the task " + r.task() + ". Call the other tools as needed, then answer by calling this tool.");
       g.writeFieldName("input_schema");
       g.writeRawValue(r.schema().anthropic());
       g.writeEndObject();
+      for (ModelRequest.ToolDefinition tool : r.tools()) { // after the answer tool, which stays the first
+        g.writeStartObject();
+        g.writeStringField("name", tool.name());
+        if (!tool.description().isEmpty()) {
+          g.writeStringField("description", tool.description());
+        }
+        g.writeFieldName("input_schema");
+        g.writeRawValue(tool.parameters().anthropic());
+        g.writeEndObject();
+      }
       g.writeEndArray();
       g.writeObjectFieldStart("tool_choice");
-      g.writeStringField("type", "tool");
-      g.writeStringField("name", r.schema().name());
+      if (r.tools().isEmpty()) {
+        g.writeStringField("type", "tool");
+        g.writeStringField("name", r.schema().name());
+      } else { // some tool: one of the task's, or the answer
+        g.writeStringField("type", "any");
+        g.writeBooleanField("disable_parallel_tool_use", true);
+      }
       g.writeEndObject();
       g.writeEndObject();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     return out.toByteArray();
+  }
+
+  /** The tool turns after {@code afterRepairs} re-asks: the assistant's {@code tool_use} blocks, then a user turn of {@code tool_result} blocks. */
+  private static void toolTurns(JsonGenerator g, ModelRequest r, int afterRepairs) throws IOException {
+    for (ModelRequest.ToolTurn turn : r.toolTurns()) {
+      if (turn.afterRepairs() != afterRepairs) {
+        continue;
+      }
+      g.writeStartObject();
+      g.writeStringField("role", "assistant");
+      g.writeArrayFieldStart("content");
+      for (ModelReply.ToolCall call : turn.calls()) {
+        g.writeStartObject();
+        g.writeStringField("type", "tool_use");
+        g.writeStringField("id", call.id());
+        g.writeStringField("name", call.name());
+        g.writeFieldName("input");
+        g.writeTree(inputOf(call.arguments()));
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+      g.writeEndObject();
+      g.writeStartObject();
+      g.writeStringField("role", "user");
+      g.writeArrayFieldStart("content");
+      for (ModelRequest.ToolResult result : turn.results()) {
+        g.writeStartObject();
+        g.writeStringField("type", "tool_result");
+        g.writeStringField("tool_use_id", result.callId());
+        g.writeStringField("content", result.content());
+        if (result.error()) {
+          g.writeBooleanField("is_error", true);
+        }
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+      g.writeEndObject();
+    }
+  }
+
+  /** A call's input as an object, as Anthropic requires of a {@code tool_use} block (an unreadable one as {@code {}}). */
+  private static JsonNode inputOf(String arguments) {
+    JsonNode input = parseJson(arguments.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    return input != null && input.isObject() ? input : JSON.createObjectNode();
   }
 
   private static void message(JsonGenerator g, String role, String content) throws IOException {
@@ -184,20 +249,27 @@ public final class AnthropicProvider extends HttpProvider {
     }
     String output = null;
     StringBuilder text = new StringBuilder();
+    java.util.List<ModelReply.ToolCall> toolCalls = new java.util.ArrayList<>(0);
     for (JsonNode block : body.path("content")) {
       String type = block.path("type").asText();
       if ("tool_use".equals(type) && tool.equals(block.path("name").asText()) && output == null) {
         output = block.path("input").toString();
+      } else if ("tool_use".equals(type) && block.path("id").isTextual() && !tool.equals(block.path("name").asText())) {
+        toolCalls.add(new ModelReply.ToolCall(block.path("id").asText(), block.path("name").asText(),
+            block.path("input").toString()));
       } else if ("text".equals(type)) {
         text.append(block.path("text").asText());
       }
     }
     Finish finish = finish(body.path("stop_reason").asText("end_turn"));
-    if (output == null && finish == Finish.COMPLETE) {
+    if (output != null) {
+      toolCalls.clear(); // the answer ends the call: tools asked for beside it are not run
+    }
+    if (output == null && finish == Finish.COMPLETE && toolCalls.isEmpty()) {
       output = text.toString(); // no tool call: the text is judged (and re-asked) like any invalid answer
     }
     return new ModelReply(output, finish, finish == Finish.REFUSED ? text.toString() : null,
-        usage(body.path("usage")), requestId, body.path("id").asText(null), body.path("model").asText(null));
+        usage(body.path("usage")), requestId, body.path("id").asText(null), body.path("model").asText(null), toolCalls);
   }
 
   static Finish finish(String stopReason) {

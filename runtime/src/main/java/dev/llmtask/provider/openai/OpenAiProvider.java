@@ -121,11 +121,18 @@ public final class OpenAiProvider extends HttpProvider {
         message(g, "system", r.systemPrompt());
       }
       message(g, "user", r.userPrompt());
-      for (Repair repair : r.repairs()) {
-        message(g, "assistant", repair.answer() == null ? "" : repair.answer());
-        message(g, "user", repair.instruction());
+      for (int i = 0; i <= r.repairs().size(); i++) {
+        toolTurns(g, r, i);
+        if (i < r.repairs().size()) {
+          Repair repair = r.repairs().get(i);
+          message(g, "assistant", repair.answer() == null ? "" : repair.answer());
+          message(g, "user", repair.instruction());
+        }
       }
       g.writeEndArray();
+      if (!r.tools().isEmpty()) {
+        tools(g, r);
+      }
       g.writeObjectFieldStart("response_format");
       g.writeStringField("type", "json_schema");
       g.writeObjectFieldStart("json_schema");
@@ -152,6 +159,76 @@ public final class OpenAiProvider extends HttpProvider {
       throw new UncheckedIOException(e);
     }
     return out.toByteArray();
+  }
+
+  /** {@code tools}: one strict function per tool; strict schemas need {@code parallel_tool_calls: false}. */
+  private static void tools(JsonGenerator g, ModelRequest r) throws IOException {
+    g.writeArrayFieldStart("tools");
+    for (ModelRequest.ToolDefinition tool : r.tools()) {
+      g.writeStartObject();
+      g.writeStringField("type", "function");
+      g.writeObjectFieldStart("function");
+      g.writeStringField("name", tool.name());
+      if (!tool.description().isEmpty()) {
+        g.writeStringField("description", tool.description());
+      }
+      g.writeBooleanField("strict", true);
+      g.writeFieldName("parameters");
+      g.writeRawValue(tool.parameters().openAi());
+      g.writeEndObject();
+      g.writeEndObject();
+    }
+    g.writeEndArray();
+    g.writeBooleanField("parallel_tool_calls", false);
+  }
+
+  /** The tool turns that came after {@code afterRepairs} re-asks: the assistant's {@code tool_calls}, then one {@code tool} message per result. */
+  private static void toolTurns(JsonGenerator g, ModelRequest r, int afterRepairs) throws IOException {
+    for (ModelRequest.ToolTurn turn : r.toolTurns()) {
+      if (turn.afterRepairs() != afterRepairs) {
+        continue;
+      }
+      g.writeStartObject();
+      g.writeStringField("role", "assistant");
+      g.writeNullField("content");
+      g.writeArrayFieldStart("tool_calls");
+      for (ModelReply.ToolCall call : turn.calls()) {
+        g.writeStartObject();
+        g.writeStringField("id", call.id());
+        g.writeStringField("type", "function");
+        g.writeObjectFieldStart("function");
+        g.writeStringField("name", call.name());
+        g.writeStringField("arguments", call.arguments());
+        g.writeEndObject();
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+      g.writeEndObject();
+      for (ModelRequest.ToolResult result : turn.results()) {
+        g.writeStartObject();
+        g.writeStringField("role", "tool");
+        g.writeStringField("tool_call_id", result.callId());
+        g.writeStringField("content", result.error() ? "error: " + result.content() : result.content());
+        g.writeEndObject();
+      }
+    }
+  }
+
+  /** The function calls of an answer ({@code message.tool_calls}); empty when it has none. */
+  static java.util.List<ModelReply.ToolCall> toolCalls(JsonNode message) {
+    JsonNode calls = message.path("tool_calls");
+    if (!calls.isArray() || calls.isEmpty()) {
+      return java.util.List.of();
+    }
+    java.util.List<ModelReply.ToolCall> out = new java.util.ArrayList<>(calls.size());
+    for (JsonNode call : calls) {
+      JsonNode function = call.path("function");
+      if (call.path("id").isTextual() && function.path("name").isTextual()) {
+        out.add(new ModelReply.ToolCall(call.path("id").asText(), function.path("name").asText(),
+            text(function, "arguments")));
+      }
+    }
+    return out;
   }
 
   private static void message(JsonGenerator g, String role, String content) throws IOException {
@@ -184,7 +261,7 @@ public final class OpenAiProvider extends HttpProvider {
     String content = message.path("content").isTextual() ? message.path("content").asText() : null;
     String refusal = message.path("refusal").isTextual() ? message.path("refusal").asText() : null;
     return new ModelReply(content, finish(refusal, choice.path("finish_reason").asText("stop")), refusal,
-        usage(body.path("usage")), requestId, text(body, "id"), text(body, "model"));
+        usage(body.path("usage")), requestId, text(body, "id"), text(body, "model"), toolCalls(message));
   }
 
   static Finish finish(String refusal, String finishReason) {
