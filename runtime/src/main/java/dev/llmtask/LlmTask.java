@@ -91,6 +91,14 @@ public @interface LlmTask {
    */
   Dialect[] dialects() default {};
 
+  /**
+   * The tools interfaces whose {@link dev.llmtask.tool.Tool} methods the model may call during the
+   * task (docs/tools.md); on a method it replaces the interface's list. The runtime needs an
+   * implementation of each ({@link dev.llmtask.tool.Toolbox}). A task that may call an action needs
+   * an {@link IdempotencyKey} parameter. Default: none.
+   */
+  Class<?>[] tools() default {};
+
   /** A provider wire dialect: OpenAI Chat Completions (and compatible servers) or Anthropic Messages. */
   enum Dialect {
     /** OpenAI strict {@code json_schema} output, also used by OpenAI-compatible servers. */

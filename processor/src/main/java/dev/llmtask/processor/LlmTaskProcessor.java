@@ -12,6 +12,10 @@ import dev.llmtask.processor.model.ModelReader;
 import dev.llmtask.processor.model.Names;
 import dev.llmtask.processor.model.TaskInterfaceModel;
 import dev.llmtask.processor.model.TaskRoutes;
+import dev.llmtask.processor.tool.TaskTools;
+import dev.llmtask.processor.tool.ToolReader;
+import dev.llmtask.processor.tool.ToolsModel;
+import dev.llmtask.processor.tool.ToolsWriter;
 import dev.llmtask.processor.write.ClientIndexWriter;
 import dev.llmtask.processor.write.ImplementationWriter;
 import java.io.IOException;
@@ -57,6 +61,13 @@ public final class LlmTaskProcessor extends AbstractProcessor {
   private ImplementationWriter writer;
   private ClientIndexWriter index;
   private Annotations annotations;
+  private ToolReader toolReader;
+  private TaskTools taskTools;
+  private ToolsWriter toolsWriter;
+  /** The tools interfaces whose {@code _LlmTools} was written (or reported), over all rounds. */
+  private final Set<String> processedTools = new HashSet<>();
+  /** Tools interfaces with a type not resolvable yet: read again next round. */
+  private final Set<String> deferredTools = new LinkedHashSet<>();
 
   @Override
   public synchronized void init(ProcessingEnvironment env) {
@@ -68,11 +79,14 @@ public final class LlmTaskProcessor extends AbstractProcessor {
     index = new ClientIndexWriter(env.getElementUtils());
     annotations = reader.annotations();
     routeChecker = new RouteChecker(annotations);
+    toolReader = new ToolReader(env, annotations, this::fromSource);
+    taskTools = new TaskTools(annotations, toolReader);
+    toolsWriter = new ToolsWriter(env);
   }
 
   @Override
   public Set<String> getSupportedAnnotationTypes() {
-    return Set.of(Names.LLM_TASK);
+    return Set.of(Names.LLM_TASK, Names.TOOL);
   }
 
   @Override
@@ -91,6 +105,7 @@ public final class LlmTaskProcessor extends AbstractProcessor {
         sourceTypes.add(t.getQualifiedName().toString());
       }
     }
+    writeTools(round);
     Set<TypeElement> interfaces = new LinkedHashSet<>();
     for (String name : deferred) {
       TypeElement t = processingEnv.getElementUtils().getTypeElement(name);
@@ -123,8 +138,10 @@ public final class LlmTaskProcessor extends AbstractProcessor {
         Read<Map<String, TaskRoutes>> routes = routeChecker.check(model);
         List<Problem> problems = new ArrayList<>(checked.problems());
         problems.addAll(routes.problems());
+        List<Problem> toolProblems = taskTools.check(model);
+        problems.addAll(toolProblems);
         reporter.report(problems);
-        if (checked.value() != null && routes.value() != null) {
+        if (checked.value() != null && routes.value() != null && toolProblems.isEmpty()) {
           writer.write(checked.value(), routes.value()).writeTo(processingEnv.getFiler());
           index.write(model, processingEnv.getFiler());
         }
@@ -139,6 +156,49 @@ public final class LlmTaskProcessor extends AbstractProcessor {
       }
     }
     return false;
+  }
+
+  /** Writes {@code <Interface>_LlmTools} for every type with {@code @Tool} methods in this round, or reports their problems. */
+  private void writeTools(RoundEnvironment round) {
+    TypeElement tool = processingEnv.getElementUtils().getTypeElement(Names.TOOL);
+    if (tool == null) {
+      return;
+    }
+    Set<TypeElement> owners = new LinkedHashSet<>();
+    for (String name : deferredTools) {
+      TypeElement t = processingEnv.getElementUtils().getTypeElement(name);
+      if (t != null) {
+        owners.add(t);
+      }
+    }
+    deferredTools.clear();
+    for (Element e : round.getElementsAnnotatedWith(tool)) {
+      if (e.getEnclosingElement() instanceof TypeElement owner) {
+        owners.add(owner);
+      }
+    }
+    for (TypeElement owner : owners) {
+      String name = owner.getQualifiedName().toString();
+      if (processedTools.contains(name)) {
+        continue;
+      }
+      Read<ToolsModel> read = toolReader.read(owner);
+      if (read.value().hasErrorTypes() && !round.processingOver()) {
+        deferredTools.add(name); // a type is not resolvable yet (perhaps generated later); javac reports those that never appear
+        continue;
+      }
+      processedTools.add(name);
+      reporter.report(read.problems());
+      if (read.problems().stream().noneMatch(Problem::isError)) {
+        try {
+          toolsWriter.write(read.value(), processingEnv.getElementUtils().getPackageOf(owner).getQualifiedName()
+              .toString()).writeTo(processingEnv.getFiler());
+        } catch (IOException e) {
+          reporter.report(List.of(Problem.error("llmtask could not write " + ToolsModel.generatedSimpleName(owner)
+              + ": " + e.getMessage(), owner)));
+        }
+      }
+    }
   }
 
   /** Adds the task interface that {@code e} belongs to, or reports {@code @LlmTask} in the wrong place. */

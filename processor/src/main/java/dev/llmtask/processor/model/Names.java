@@ -11,6 +11,7 @@ public final class Names {
   public static final String TRACE_ID = "dev.llmtask.TraceId";
   public static final String IDEMPOTENCY_KEY = "dev.llmtask.IdempotencyKey";
   public static final String CHECK = "dev.llmtask.Check";
+  public static final String TOOL = "dev.llmtask.tool.Tool";
   public static final String CALL_OPTIONS = "dev.llmtask.CallOptions";
   public static final String LLM_RESULT = "dev.llmtask.LlmResult";
   public static final String LLM_STREAM = "dev.llmtask.LlmStream";

@@ -25,6 +25,8 @@ import dev.llmtask.processor.model.TaskInterfaceModel;
 import dev.llmtask.processor.model.TaskMethodModel;
 import dev.llmtask.processor.model.TaskRoutes;
 import dev.llmtask.processor.schema.Dialect;
+import dev.llmtask.processor.tool.TaskTools;
+import dev.llmtask.processor.tool.ToolsWriter;
 import dev.llmtask.processor.schema.TaskSchemas;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -65,6 +67,7 @@ public final class ImplementationWriter {
   static final int MAX_LITERAL_CHARS = 20_000;
 
   private final Types types;
+  private final Elements elements;
   private final Annotations annotations;
   /** Looked up once per compilation: whether jakarta.inject and @Generated are on the class path. */
   private final boolean inject;
@@ -73,6 +76,7 @@ public final class ImplementationWriter {
   public ImplementationWriter(ProcessingEnvironment env) {
     Elements elements = env.getElementUtils();
     this.types = env.getTypeUtils();
+    this.elements = elements;
     this.annotations = new Annotations(env.getElementUtils());
     this.inject = elements.getTypeElement("jakarta.inject.Inject") != null
         && elements.getTypeElement("jakarta.inject.Singleton") != null;
@@ -210,6 +214,15 @@ public final class ImplementationWriter {
       }
       b.add(".build())\n");
     }
+    List<TaskTools.Declared> tools = TaskTools.declared(annotations, task.element());
+    if (!tools.isEmpty()) {
+      CodeBlock.Builder sets = CodeBlock.builder();
+      for (TaskTools.Declared d : tools) {
+        sets.add(sets.isEmpty() ? "$T.TOOLS" : ", $T.TOOLS",
+            ToolsWriter.generatedClass(d.type(), elements.getPackageOf(d.type()).getQualifiedName().toString()));
+      }
+      b.add(".tools($L)\n", sets.build());
+    }
     b.add(".schema(new $T($S, $N, $N))\n", OUTPUT_SCHEMA, task.taskName(), openAi, anthropic)
         .add(".build()")
         .unindent().unindent();
@@ -328,7 +341,7 @@ public final class ImplementationWriter {
    * {@code text} as a text block, or, when it may be too long for one class-file constant (65535 bytes of
    * modified UTF-8), as {@code String.join("", …)} of literal pieces, which javac does not fold.
    */
-  static CodeBlock text(String text) {
+  public static CodeBlock text(String text) {
     if (text.length() <= MAX_LITERAL_CHARS) {
       return CodeBlock.of("$L", textBlock(text));
     }
