@@ -18,8 +18,10 @@ import dev.llmtask.action.InMemoryActionStore;
 import dev.llmtask.cache.caffeine.CaffeineResponseStore;
 import dev.llmtask.examples.rotation.Decision;
 import dev.llmtask.examples.rotation.RotationDecision;
+import dev.llmtask.examples.rotation.RotationAgent;
 import dev.llmtask.examples.rotation.RotationDesk;
 import dev.llmtask.examples.rotation.RotationJobs;
+import dev.llmtask.examples.rotation.RotationTools;
 import dev.llmtask.examples.rotation.RotationJobs.JobRequest;
 import dev.llmtask.examples.replies.ReplyDesk;
 import dev.llmtask.examples.rotation.RotationJobs.RotationJob;
@@ -29,6 +31,8 @@ import dev.llmtask.provider.anthropic.AnthropicProvider;
 import dev.llmtask.provider.openai.OpenAiProvider;
 import dev.llmtask.testkit.LlmSimulator;
 import dev.llmtask.testkit.SimulatedReply;
+import dev.llmtask.tool.ToolAuthorizer;
+import dev.llmtask.tool.Toolbox;
 import java.io.PrintStream;
 import java.net.URI;
 import java.time.Duration;
@@ -106,6 +110,7 @@ public final class Main {
       int ok = examples(runtime.build(), simulated, printer);
       if (simulated) {
         ok += budget(simulator, printer);
+        ok += rotateWithTools(simulator, printer);
       }
       return ok;
     } finally {
@@ -215,6 +220,54 @@ public final class Main {
       out.println("   -> LlmTaskException status=" + e.status() + ", requests sent for the two calls: "
           + (sim.requests().size() - before));
     }
+    printer.telemetry();
+    return 1;
+  }
+
+  /**
+   * Step 7: the model decides and acts. {@code rotate} may call the action {@code create_rotation_job};
+   * the authorizer allows it for a window of at most 30 days. The first call's answer comes after its
+   * deadline (the job was created: an uncertain timeout); the application retries with the same key,
+   * the model asks for the same job, and the runtime returns the stored job instead of creating another.
+   */
+  private static int rotateWithTools(LlmSimulator sim, Printer printer) {
+    PrintStream out = printer.out;
+    out.println();
+    out.println("7. rotate: the model decides and asks for create_rotation_job; authorized, created once, the call retried");
+    String createJob = "{\"accountId\":\"acct_10234\",\"rotationWindowDays\":30,\"sourceLineIds\":[\"P-7\"]}";
+    String answer = "{\"decision\":\"eligible\",\"job_id\":\"job_acct_10234_001\"}";
+    sim.enqueue("rotate", SimulatedReply.toolCall("create_rotation_job", createJob).withUsage(320, 40, 0))
+        .enqueue("rotate", SimulatedReply.json(answer).withUsage(380, 20, 0).withDelay(Duration.ofMillis(1500)))
+        .enqueue("rotate", SimulatedReply.toolCall("create_rotation_job", createJob).withUsage(320, 40, 0))
+        .enqueue("rotate", SimulatedReply.json(answer).withUsage(380, 20, 0));
+    RotationJobs jobs = new RotationJobs(Duration.ofMillis(20));
+    LlmRuntime agentRuntime = LlmRuntime.builder()
+        .provider(OpenAiProvider.builder().baseUrl(sim.openAiBaseUrl()).build())
+        .rateCard(RateCard.illustrative())
+        .taskOptions("rotate", CallOptions.builder().timeout(Duration.ofMillis(500)).build())
+        .tools(Toolbox.builder()
+            .add(RotationTools.class, jobs::create)
+            .actions(IdempotentActions.using(new InMemoryActionStore())) // JdbcActionStore in production
+            .authorizer(request -> {
+              boolean allowed = request.arguments() instanceof JobRequest job && job.rotationWindowDays() <= 30;
+              out.println("   authorizer: " + request.tool() + " for " + request.idempotencyKey() + " -> "
+                  + (allowed ? "allowed" : "denied"));
+              return allowed ? ToolAuthorizer.Decision.allow()
+                  : ToolAuthorizer.Decision.deny("rotation windows over 30 days need a change ticket");
+            })
+            .build())
+        .telemetry(printer.records::add)
+        .build();
+    RotationAgent agent = LlmTasks.create(RotationAgent.class, agentRuntime);
+    try {
+      agent.rotate(QUESTION, "acct_10234", POLICY, "rotate_acct_10234_2026_11", "trace_acct_10234_09");
+    } catch (LlmTaskException e) {
+      out.println("   -> first call " + e.status() + ": the job was created, the answer came too late; retry, same key");
+    }
+    LlmResult<RotationAgent.RotationOutcome> retried =
+        agent.rotate(QUESTION, "acct_10234", POLICY, "rotate_acct_10234_2026_11", "trace_acct_10234_10");
+    out.println("   -> " + retried.value() + ", replayed: " + retried.record().toolCalls().get(0).replayed()
+        + "; jobs created: " + jobs.created());
     printer.telemetry();
     return 1;
   }

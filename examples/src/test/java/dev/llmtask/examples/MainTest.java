@@ -16,7 +16,7 @@ class MainTest {
     int ok = Main.run(Map.of(), new PrintStream(bytes, true, StandardCharsets.UTF_8));
     String out = bytes.toString(StandardCharsets.UTF_8);
 
-    assertThat(ok).isEqualTo(5);
+    assertThat(ok).isEqualTo(6);
     assertThat(out).contains("embedded simulator");
     // set apart from the build's own output by a heading first
     assertThat(out.lines().filter(l -> !l.isBlank()).findFirst()).contains("=== llmtask examples ===");
@@ -48,6 +48,15 @@ class MainTest {
     assertThat(out).contains("   alert: budget at 50 % (850 of 1000 tokens)\n   alert: budget at 80 % (850 of 1000 tokens)\n")
         .contains("LlmTaskException status=BUDGET_EXCEEDED, requests sent for the two calls: 1")
         .contains("trace_id=trace_acct_10234_08 task=extract_ticket");
-    assertThat(out.lines().filter(l -> l.contains("telemetry  trace_id=")).count()).isEqualTo(8);
+    // the model decided and asked for the rotation job: authorized before the run and the replay, created once
+    assertThat(out).contains("   authorizer: create_rotation_job for rotate_acct_10234_2026_11 -> allowed\n"
+            + "   -> first call TIMEOUT: the job was created, the answer came too late; retry, same key\n"
+            + "   authorizer: create_rotation_job for rotate_acct_10234_2026_11 -> allowed\n"
+            + "   -> RotationOutcome[decision=ELIGIBLE, jobId=job_acct_10234_001], replayed: true; jobs created: 1")
+        .contains("trace_id=trace_acct_10234_10 task=rotate provider=openai model=gpt-4o-mini prompt_version=rotate_key@1"
+            + " status=ok attempts=2")
+        .contains("idempotency_key=rotate_acct_10234_2026_11")
+        .contains("tool_calls=create_rotation_job:ok:action:replayed");
+    assertThat(out.lines().filter(l -> l.contains("telemetry  trace_id=")).count()).isEqualTo(10);
   }
 }

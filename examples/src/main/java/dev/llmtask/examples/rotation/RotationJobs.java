@@ -1,5 +1,9 @@
 package dev.llmtask.examples.rotation;
 
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotEmpty;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +19,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class RotationJobs {
 
   /** What the act step asks for; its JSON is the request the idempotency key is bound to. */
-  public record JobRequest(String accountId, int rotationWindowDays, List<String> sourceLineIds) {
+  public record JobRequest(@NotBlank String accountId, @Min(1) @Max(365) int rotationWindowDays,
+      @NotEmpty List<@NotBlank String> sourceLineIds) {
     /** The request for the rotation that {@code decision} allows. */
     public static JobRequest of(String accountId, RotationDecision decision) {
       return new JobRequest(accountId, decision.rotationWindowDays(), decision.sourceLineIds());
