@@ -237,14 +237,14 @@ public final class Main {
     String createJob = "{\"accountId\":\"acct_10234\",\"rotationWindowDays\":30,\"sourceLineIds\":[\"P-7\"]}";
     String answer = "{\"decision\":\"eligible\",\"job_id\":\"job_acct_10234_001\"}";
     sim.enqueue("rotate", SimulatedReply.toolCall("create_rotation_job", createJob).withUsage(320, 40, 0))
-        .enqueue("rotate", SimulatedReply.json(answer).withUsage(380, 20, 0).withDelay(Duration.ofMillis(1500)))
+        .enqueue("rotate", SimulatedReply.json(answer).withUsage(380, 20, 0).withDelay(Duration.ofMillis(2500)))
         .enqueue("rotate", SimulatedReply.toolCall("create_rotation_job", createJob).withUsage(320, 40, 0))
         .enqueue("rotate", SimulatedReply.json(answer).withUsage(380, 20, 0));
     RotationJobs jobs = new RotationJobs(Duration.ofMillis(20));
     LlmRuntime agentRuntime = LlmRuntime.builder()
         .provider(OpenAiProvider.builder().baseUrl(sim.openAiBaseUrl()).build())
         .rateCard(RateCard.illustrative())
-        .taskOptions("rotate", CallOptions.builder().timeout(Duration.ofMillis(500)).build())
+        .taskOptions("rotate", CallOptions.builder().timeout(Duration.ofSeconds(1)).build())
         .tools(Toolbox.builder()
             .add(RotationTools.class, jobs::create)
             .actions(IdempotentActions.using(new InMemoryActionStore())) // JdbcActionStore in production

@@ -172,10 +172,10 @@ class ToolLoopTest {
   void anActionThatRanBeforeATimeoutIsReplayedWhenTheCallIsRetried() {
     IdempotentActions actions = IdempotentActions.using(new InMemoryActionStore());
     LlmRuntime runtime = runtime(false, ToolAuthorizer.allowAll(), 4, actions);
-    TaskSpec<Answer> shortDeadline = RotationToolsFixture.spec().timeout(Duration.ofMillis(700)).build();
+    TaskSpec<Answer> shortDeadline = RotationToolsFixture.spec().timeout(Duration.ofMillis(1500)).build();
     // first call: the model asks for the job, the job is created, then the answer comes too late
     sim.enqueue("rotate_key", SimulatedReply.toolCall("create_rotation_job", CREATE))
-        .enqueue("rotate_key", SimulatedReply.json(ANSWER).withDelay(Duration.ofSeconds(3)));
+        .enqueue("rotate_key", SimulatedReply.json(ANSWER).withDelay(Duration.ofSeconds(4)));
 
     assertThatThrownBy(() -> shortDeadline.call(runtime, RotationToolsFixture.invocation(KEY)))
         .isInstanceOfSatisfying(LlmTaskException.class, e -> {
@@ -208,6 +208,70 @@ class ToolLoopTest {
           assertThat(r.arguments()).isEqualTo(new JobRequest("acct_10234", 30));
         });
     assertThat(retried.record().toLogLine()).contains("tool_calls=create_rotation_job:ok:action:replayed");
+  }
+
+  @Test
+  void aTurnThatTimesOutAfterAnActionIsRetriedWithTheActionsResultNotARerun() {
+    LlmRuntime runtime = LlmRuntime.builder()
+        .provider(OpenAiProvider.builder().baseUrl(sim.openAiBaseUrl()).apiKey("sk-test-not-a-real-key").build())
+        .attemptTimeout(Duration.ofMillis(1500))
+        .backoff(Duration.ofMillis(10), Duration.ofMillis(20))
+        .tools(Toolbox.builder().add(RotationTools.class, tools).actions(IdempotentActions.using(new InMemoryActionStore()))
+            .authorizer(ToolAuthorizer.allowAll()).build())
+        .build();
+    sim.enqueue("rotate_key", SimulatedReply.toolCall("create_rotation_job", CREATE))
+        .enqueue("rotate_key", SimulatedReply.json(ANSWER).withDelay(Duration.ofSeconds(4)))
+        .enqueue("rotate_key", SimulatedReply.json(ANSWER));
+
+    LlmResult<Answer> result = RotationToolsFixture.spec().maxRetries(1).build()
+        .callForResult(runtime, RotationToolsFixture.invocation(KEY));
+
+    assertThat(result.value().jobId()).isEqualTo("job_acct_10234_001");
+    assertThat(jobsCreated).hasValue(1);
+    assertThat(result.record().attemptDetails()).extracting(CallRecord.Attempt::outcome)
+        .containsExactly(CallStatus.OK, CallStatus.TIMEOUT, CallStatus.OK);
+    List<RecordedRequest> requests = sim.requests("rotate_key");
+    assertThat(requests.get(2).json().path("messages")).isEqualTo(requests.get(1).json().path("messages"));
+  }
+
+  @Test
+  void aFallbackRouteThatAsksForTheSameActionGetsTheStoredResult() {
+    IdempotentActions actions = IdempotentActions.using(new InMemoryActionStore());
+    LlmRuntime runtime = LlmRuntime.builder()
+        .provider(OpenAiProvider.builder().baseUrl(sim.openAiBaseUrl()).apiKey("sk-test-not-a-real-key").build())
+        .provider("anthropic", AnthropicProvider.builder().baseUrl(sim.anthropicBaseUrl()).apiKey("sk-ant-test").build())
+        .tools(Toolbox.builder().add(RotationTools.class, tools).actions(actions).authorizer(ToolAuthorizer.allowAll()).build())
+        .build();
+    sim.enqueueFor("openai", SimulatedReply.toolCall("create_rotation_job", CREATE), SimulatedReply.status(503))
+        .enqueueFor("anthropic", SimulatedReply.toolCall("create_rotation_job", CREATE), SimulatedReply.json(ANSWER));
+
+    LlmResult<Answer> result = RotationToolsFixture.spec().fallbacks("anthropic/claude-3-5-haiku-latest").build()
+        .callForResult(runtime, RotationToolsFixture.invocation(KEY));
+
+    assertThat(result.record().provider()).isEqualTo("anthropic");
+    assertThat(jobsCreated).hasValue(1);
+    assertThat(result.record().toolCalls()).extracting(CallRecord.ToolCall::replayed).containsExactly(false, true);
+  }
+
+  @Test
+  void aReAskKeepsTheToolTurnsInOrderAndTheRepeatedActionIsReplayed() {
+    sim.enqueue("rotate_key", SimulatedReply.toolCall("create_rotation_job", CREATE))
+        .enqueue("rotate_key", SimulatedReply.json("{\"decision\":\"rotation_scheduled\"}"))
+        .enqueue("rotate_key", SimulatedReply.toolCall("create_rotation_job", CREATE))
+        .enqueue("rotate_key", SimulatedReply.json(ANSWER));
+
+    LlmResult<Answer> result = RotationToolsFixture.spec().repairs(1).build()
+        .callForResultAsync(runtime(false), RotationToolsFixture.invocation(KEY)).join();
+
+    assertThat(result.value().jobId()).isEqualTo("job_acct_10234_001");
+    assertThat(jobsCreated).hasValue(1);
+    List<JsonNode> last = messages(sim.requests("rotate_key").get(3));
+    assertThat(last).extracting(m -> m.path("role").asText())
+        .containsExactly("system", "user", "assistant", "tool", "assistant", "user", "assistant", "tool");
+    assertThat(last.get(4).path("content").asText()).isEqualTo("{\"decision\":\"rotation_scheduled\"}");
+    assertThat(last.get(5).path("content").asText()).startsWith("Your previous answer was rejected: ");
+    assertThat(last.get(7).path("content").asText()).isEqualTo("{\"id\":\"job_acct_10234_001\"}");
+    assertThat(result.record().toolCalls()).extracting(CallRecord.ToolCall::replayed).containsExactly(false, true);
   }
 
   @Test
