@@ -86,6 +86,31 @@ public record ModelRequest(
         tools, toolTurns);
   }
 
+  /**
+   * The turns after the user prompt, in the order they happened: the tool turns and the re-asks
+   * interleaved by {@link ToolTurn#afterRepairs()}. Providers render each in their dialect.
+   */
+  public List<Turn> conversation() {
+    if (toolTurns.isEmpty()) {
+      return List.copyOf(repairs);
+    }
+    List<Turn> out = new java.util.ArrayList<>(repairs.size() + toolTurns.size());
+    for (int i = 0; i <= repairs.size(); i++) {
+      for (ToolTurn turn : toolTurns) {
+        if (turn.afterRepairs() == i) {
+          out.add(turn);
+        }
+      }
+      if (i < repairs.size()) {
+        out.add(repairs.get(i));
+      }
+    }
+    return out;
+  }
+
+  /** One exchange after the user prompt: a re-ask ({@link Repair}) or a tool round ({@link ToolTurn}). */
+  public sealed interface Turn permits Repair, ToolTurn {}
+
   /** The prompts and schema without the prompts' text (they are customer text). */
   @Override
   public String toString() {
@@ -100,7 +125,7 @@ public record ModelRequest(
    * @param answer the model's answer text as received
    * @param feedback what was wrong with it
    */
-  public record Repair(String answer, String feedback) {
+  public record Repair(String answer, String feedback) implements Turn {
     /** Leaves out the answer and the feedback (they may quote customer text). */
     @Override
     public String toString() {
@@ -137,7 +162,7 @@ public record ModelRequest(
    * @param calls the tool calls the model made, as it made them
    * @param results one result per call, in the same order
    */
-  public record ToolTurn(int afterRepairs, List<ModelReply.ToolCall> calls, List<ToolResult> results) {
+  public record ToolTurn(int afterRepairs, List<ModelReply.ToolCall> calls, List<ToolResult> results) implements Turn {
     public ToolTurn {
       calls = List.copyOf(calls);
       results = List.copyOf(results);

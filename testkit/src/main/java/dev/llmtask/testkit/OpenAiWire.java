@@ -42,8 +42,20 @@ final class OpenAiWire implements ProviderWire {
   @Override
   public WireResponse success(
       ReplyContext ctx, Outcome outcome, String text, SimulatedReply.Usage usage) {
-    SimulatedReply.Usage tokens = ctx.usage(text, usage);
+    return completion(ctx, ctx.usage(text, usage), outcome == Outcome.TRUNCATED ? "length" : "stop", message -> {
+      if (outcome == Outcome.REFUSAL) {
+        message.putNull("content");
+        message.put("refusal", text);
+      } else {
+        message.put("content", text);
+        message.putNull("refusal");
+      }
+    });
+  }
 
+  /** A {@code chat.completion} body with one choice whose message {@code content} fills in. */
+  private WireResponse completion(ReplyContext ctx, SimulatedReply.Usage tokens, String finishReason,
+      java.util.function.Consumer<ObjectNode> content) {
     ObjectNode body = NODES.objectNode();
     body.put("id", "chatcmpl-" + ctx.randomId(29));
     body.put("object", "chat.completion");
@@ -53,16 +65,10 @@ final class OpenAiWire implements ProviderWire {
     choice.put("index", 0);
     ObjectNode message = choice.putObject("message");
     message.put("role", "assistant");
-    if (outcome == Outcome.REFUSAL) {
-      message.putNull("content");
-      message.put("refusal", text);
-    } else {
-      message.put("content", text);
-      message.putNull("refusal");
-    }
+    content.accept(message);
     message.putArray("annotations");
     choice.putNull("logprobs");
-    choice.put("finish_reason", outcome == Outcome.TRUNCATED ? "length" : "stop");
+    choice.put("finish_reason", finishReason);
     body.set("usage", usage(tokens));
     body.put("service_tier", "default");
     body.put("system_fingerprint", "fp_" + ctx.randomHex(10));
@@ -74,32 +80,17 @@ final class OpenAiWire implements ProviderWire {
   public WireResponse toolCalls(ReplyContext ctx, List<ScriptedToolCall> calls, SimulatedReply.Usage usage) {
     StringBuilder all = new StringBuilder();
     calls.forEach(c -> all.append(c.name()).append(c.argumentsJson()));
-    SimulatedReply.Usage tokens = ctx.usage(all.toString(), usage);
-    ObjectNode body = NODES.objectNode();
-    body.put("id", "chatcmpl-" + ctx.randomId(29));
-    body.put("object", "chat.completion");
-    body.put("created", Instant.now().getEpochSecond());
-    body.put("model", ctx.model("gpt-4o-mini"));
-    ObjectNode choice = body.putArray("choices").addObject();
-    choice.put("index", 0);
-    ObjectNode message = choice.putObject("message");
-    message.put("role", "assistant");
-    message.putNull("content");
-    com.fasterxml.jackson.databind.node.ArrayNode toolCalls = message.putArray("tool_calls");
-    for (ScriptedToolCall call : calls) {
-      ObjectNode c = toolCalls.addObject();
-      c.put("id", "call_" + ctx.randomId(24));
-      c.put("type", "function");
-      c.putObject("function").put("name", call.name()).put("arguments", call.argumentsJson());
-    }
-    message.putNull("refusal");
-    message.putArray("annotations");
-    choice.putNull("logprobs");
-    choice.put("finish_reason", "tool_calls");
-    body.set("usage", usage(tokens));
-    body.put("service_tier", "default");
-    body.put("system_fingerprint", "fp_" + ctx.randomHex(10));
-    return WireResponse.json(200, headers(ctx, false, tokens.inputTokens()), body);
+    return completion(ctx, ctx.usage(all.toString(), usage), "tool_calls", message -> {
+      message.putNull("content");
+      com.fasterxml.jackson.databind.node.ArrayNode toolCalls = message.putArray("tool_calls");
+      for (ScriptedToolCall call : calls) {
+        ObjectNode c = toolCalls.addObject();
+        c.put("id", "call_" + ctx.randomId(24));
+        c.put("type", "function");
+        c.putObject("function").put("name", call.name()).put("arguments", call.argumentsJson());
+      }
+      message.putNull("refusal");
+    });
   }
 
   /**

@@ -32,7 +32,7 @@ public final class ToolsWriter {
   private static final ClassName OUTPUT_DECODER = ClassName.get("dev.llmtask.codegen", "OutputDecoder");
   private static final ClassName GENERATED = ClassName.get("javax.annotation.processing", "Generated");
   /** The schema of a tool without arguments: an object with no properties, strict for OpenAI. */
-  static final String NO_ARGUMENTS = "{\"type\":\"object\",\"properties\":{},\"required\":[],\"additionalProperties\":false}";
+  public static final String NO_ARGUMENTS = "{\"type\":\"object\",\"properties\":{},\"required\":[],\"additionalProperties\":false}";
 
   private final Types types;
   private final boolean generatedAnnotation;

@@ -141,12 +141,12 @@ public final class AnthropicProvider extends HttpProvider {
       }
       g.writeArrayFieldStart("messages");
       message(g, "user", r.userPrompt());
-      for (int i = 0; i <= r.repairs().size(); i++) {
-        toolTurns(g, r, i);
-        if (i < r.repairs().size()) {
-          Repair repair = r.repairs().get(i);
+      for (ModelRequest.Turn turn : r.conversation()) {
+        if (turn instanceof Repair repair) {
           message(g, "assistant", repair.answer() == null || repair.answer().isBlank() ? "(no answer)" : repair.answer());
           message(g, "user", repair.instruction());
+        } else {
+          toolTurn(g, (ModelRequest.ToolTurn) turn);
         }
       }
       g.writeEndArray();
@@ -186,42 +186,37 @@ public final class AnthropicProvider extends HttpProvider {
     return out.toByteArray();
   }
 
-  /** The tool turns after {@code afterRepairs} re-asks: the assistant's {@code tool_use} blocks, then a user turn of {@code tool_result} blocks. */
-  private static void toolTurns(JsonGenerator g, ModelRequest r, int afterRepairs) throws IOException {
-    for (ModelRequest.ToolTurn turn : r.toolTurns()) {
-      if (turn.afterRepairs() != afterRepairs) {
-        continue;
-      }
+  /** A tool round: the assistant's {@code tool_use} blocks, then a user turn of {@code tool_result} blocks. */
+  private static void toolTurn(JsonGenerator g, ModelRequest.ToolTurn turn) throws IOException {
+    g.writeStartObject();
+    g.writeStringField("role", "assistant");
+    g.writeArrayFieldStart("content");
+    for (ModelReply.ToolCall call : turn.calls()) {
       g.writeStartObject();
-      g.writeStringField("role", "assistant");
-      g.writeArrayFieldStart("content");
-      for (ModelReply.ToolCall call : turn.calls()) {
-        g.writeStartObject();
-        g.writeStringField("type", "tool_use");
-        g.writeStringField("id", call.id());
-        g.writeStringField("name", call.name());
-        g.writeFieldName("input");
-        g.writeTree(inputOf(call.arguments()));
-        g.writeEndObject();
-      }
-      g.writeEndArray();
-      g.writeEndObject();
-      g.writeStartObject();
-      g.writeStringField("role", "user");
-      g.writeArrayFieldStart("content");
-      for (ModelRequest.ToolResult result : turn.results()) {
-        g.writeStartObject();
-        g.writeStringField("type", "tool_result");
-        g.writeStringField("tool_use_id", result.callId());
-        g.writeStringField("content", result.content());
-        if (result.error()) {
-          g.writeBooleanField("is_error", true);
-        }
-        g.writeEndObject();
-      }
-      g.writeEndArray();
+      g.writeStringField("type", "tool_use");
+      g.writeStringField("id", call.id());
+      g.writeStringField("name", call.name());
+      g.writeFieldName("input");
+      g.writeTree(inputOf(call.arguments()));
       g.writeEndObject();
     }
+    g.writeEndArray();
+    g.writeEndObject();
+    g.writeStartObject();
+    g.writeStringField("role", "user");
+    g.writeArrayFieldStart("content");
+    for (ModelRequest.ToolResult result : turn.results()) {
+      g.writeStartObject();
+      g.writeStringField("type", "tool_result");
+      g.writeStringField("tool_use_id", result.callId());
+      g.writeStringField("content", result.content());
+      if (result.error()) {
+        g.writeBooleanField("is_error", true);
+      }
+      g.writeEndObject();
+    }
+    g.writeEndArray();
+    g.writeEndObject();
   }
 
   /** A call's input as an object, as Anthropic requires of a {@code tool_use} block (an unreadable one as {@code {}}). */

@@ -121,12 +121,12 @@ public final class OpenAiProvider extends HttpProvider {
         message(g, "system", r.systemPrompt());
       }
       message(g, "user", r.userPrompt());
-      for (int i = 0; i <= r.repairs().size(); i++) {
-        toolTurns(g, r, i);
-        if (i < r.repairs().size()) {
-          Repair repair = r.repairs().get(i);
+      for (ModelRequest.Turn turn : r.conversation()) {
+        if (turn instanceof Repair repair) {
           message(g, "assistant", repair.answer() == null ? "" : repair.answer());
           message(g, "user", repair.instruction());
+        } else {
+          toolTurn(g, (ModelRequest.ToolTurn) turn);
         }
       }
       g.writeEndArray();
@@ -182,35 +182,30 @@ public final class OpenAiProvider extends HttpProvider {
     g.writeBooleanField("parallel_tool_calls", false);
   }
 
-  /** The tool turns that came after {@code afterRepairs} re-asks: the assistant's {@code tool_calls}, then one {@code tool} message per result. */
-  private static void toolTurns(JsonGenerator g, ModelRequest r, int afterRepairs) throws IOException {
-    for (ModelRequest.ToolTurn turn : r.toolTurns()) {
-      if (turn.afterRepairs() != afterRepairs) {
-        continue;
-      }
+  /** A tool round: the assistant's {@code tool_calls}, then one {@code tool} message per result. */
+  private static void toolTurn(JsonGenerator g, ModelRequest.ToolTurn turn) throws IOException {
+    g.writeStartObject();
+    g.writeStringField("role", "assistant");
+    g.writeNullField("content");
+    g.writeArrayFieldStart("tool_calls");
+    for (ModelReply.ToolCall call : turn.calls()) {
       g.writeStartObject();
-      g.writeStringField("role", "assistant");
-      g.writeNullField("content");
-      g.writeArrayFieldStart("tool_calls");
-      for (ModelReply.ToolCall call : turn.calls()) {
-        g.writeStartObject();
-        g.writeStringField("id", call.id());
-        g.writeStringField("type", "function");
-        g.writeObjectFieldStart("function");
-        g.writeStringField("name", call.name());
-        g.writeStringField("arguments", call.arguments());
-        g.writeEndObject();
-        g.writeEndObject();
-      }
-      g.writeEndArray();
+      g.writeStringField("id", call.id());
+      g.writeStringField("type", "function");
+      g.writeObjectFieldStart("function");
+      g.writeStringField("name", call.name());
+      g.writeStringField("arguments", call.arguments());
       g.writeEndObject();
-      for (ModelRequest.ToolResult result : turn.results()) {
-        g.writeStartObject();
-        g.writeStringField("role", "tool");
-        g.writeStringField("tool_call_id", result.callId());
-        g.writeStringField("content", result.error() ? "error: " + result.content() : result.content());
-        g.writeEndObject();
-      }
+      g.writeEndObject();
+    }
+    g.writeEndArray();
+    g.writeEndObject();
+    for (ModelRequest.ToolResult result : turn.results()) {
+      g.writeStartObject();
+      g.writeStringField("role", "tool");
+      g.writeStringField("tool_call_id", result.callId());
+      g.writeStringField("content", result.error() ? "error: " + result.content() : result.content());
+      g.writeEndObject();
     }
   }
 

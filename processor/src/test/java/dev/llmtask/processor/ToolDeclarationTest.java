@@ -1,6 +1,7 @@
-package dev.llmtask.processor.tool;
+package dev.llmtask.processor;
 
 import static com.google.testing.compile.CompilationSubject.assertThat;
+import static dev.llmtask.processor.Sources.line;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.core.JsonFactory;
@@ -10,15 +11,11 @@ import com.google.testing.compile.Compiler;
 import com.google.testing.compile.JavaFileObjects;
 import dev.llmtask.codegen.ToolSet;
 import dev.llmtask.codegen.ToolSpec;
-import dev.llmtask.processor.LlmTaskProcessor;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
+import dev.llmtask.processor.tool.ToolsWriter;
 import java.lang.reflect.Proxy;
 import java.util.List;
 import javax.tools.Diagnostic;
 import javax.tools.JavaFileObject;
-import javax.tools.StandardLocation;
 import org.junit.jupiter.api.Test;
 
 /** {@code @Tool} interfaces and {@code @LlmTask(tools = …)}: what is generated, and every compile error with its file and line. */
@@ -72,20 +69,6 @@ class ToolDeclarationTest {
     return Compiler.javac().withProcessors(new LlmTaskProcessor()).compile(files);
   }
 
-  private static int line(String source, String marker) {
-    String[] lines = source.split("\n", -1);
-    for (int i = 0; i < lines.length; i++) {
-      if (lines[i].contains(marker)) {
-        return i + 1;
-      }
-    }
-    throw new AssertionError("no line contains " + marker);
-  }
-
-  private static void error(Compilation c, String source, String message, String lineMarker) {
-    assertThat(c).hadErrorContaining(message).inFile(JavaFileObjects.forSourceString("x", source)).onLine(line(source, lineMarker));
-  }
-
   private static void errorIn(Compilation c, String fileName, String source, String message, String lineMarker) {
     assertThat(c.errors()).anySatisfy(d -> {
       assertThat(d.getMessage(null)).contains(message);
@@ -102,7 +85,7 @@ class ToolDeclarationTest {
     String desk = c.generatedSourceFile("com.example.RotationDesk_LlmTask").orElseThrow().getCharContent(true).toString();
     assertThat(desk).contains(".tools(RotationTools_LlmTools.TOOLS)");
 
-    ClassLoader loader = new Generated(c);
+    ClassLoader loader = new CompiledClasses(c);
     Class<?> iface = loader.loadClass("com.example.RotationTools");
     ToolSet<?> set = (ToolSet<?>) loader.loadClass("com.example.RotationTools_LlmTools").getField("TOOLS").get(null);
     assertThat(set.type()).isEqualTo(iface);
@@ -311,27 +294,5 @@ class ToolDeclarationTest {
     errorIn(c, "Desk.java", desk, "task method 'stream' streams its answer, and a streamed task cannot use tools",
         "@LlmTask(tools = MoreTools.class)");
     assertThat(c.diagnostics().stream().filter(d -> d.getKind() == Diagnostic.Kind.ERROR)).hasSize(2);
-  }
-
-  /** Loads the classes a compilation wrote. */
-  private static final class Generated extends ClassLoader {
-    private final Compilation compilation;
-
-    Generated(Compilation compilation) {
-      super(ToolDeclarationTest.class.getClassLoader());
-      this.compilation = compilation;
-    }
-
-    @Override
-    protected Class<?> findClass(String name) throws ClassNotFoundException {
-      JavaFileObject file = compilation.generatedFile(StandardLocation.CLASS_OUTPUT, name.replace('.', '/') + ".class")
-          .orElseThrow(() -> new ClassNotFoundException(name));
-      try (InputStream in = file.openInputStream()) {
-        byte[] bytes = in.readAllBytes();
-        return defineClass(name, bytes, 0, bytes.length);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
   }
 }
