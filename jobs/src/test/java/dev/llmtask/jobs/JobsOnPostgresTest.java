@@ -176,6 +176,62 @@ class JobsOnPostgresTest {
   }
 
   @Test
+  void anotherExceptionFailsTheJobAtOnceUnlessRetryWhenMatchesIt() throws Exception {
+    class ArchiveUnavailableException extends RuntimeException {}
+    AtomicInteger runs = new AtomicInteger();
+    JobType<Document, String> flaky = JobType.of("archive_document", Document.class, String.class, (document, job) -> {
+      if (runs.incrementAndGet() == 1) {
+        throw new ArchiveUnavailableException();
+      }
+      if (document.documentId().equals("doc_bad")) {
+        throw new IllegalStateException("the archive refused " + DocumentJob.TEXT);
+      }
+      return "archived at attempt " + job.attempt();
+    });
+    try (LlmJobs jobs = fastJobs(dataSource, table).register(flaky)
+        .retryWhen(e -> e instanceof ArchiveUnavailableException).build()) {
+      jobs.createTablesIfMissing();
+      jobs.start();
+      JobId retried = jobs.submit(flaky, new Document("doc_124", DocumentJob.TEXT));
+      JobStatus done = awaitFinished(jobs, retried);
+      assertThat(done.state()).isEqualTo(JobState.SUCCEEDED);
+      assertThat(done.attempts()).isEqualTo(2);
+      assertThat(jobs.result(retried, flaky)).isEqualTo("archived at attempt 2");
+
+      JobId failed = jobs.submit(flaky, new Document("doc_bad", DocumentJob.TEXT));
+      JobStatus refused = awaitFinished(jobs, failed);
+      assertThat(refused.state()).isEqualTo(JobState.FAILED);
+      assertThat(refused.attempts()).isEqualTo(1);
+      assertThat(refused.callStatus()).isNull();
+      assertThat(refused.failure()).as("the exception's class, never its message").isEqualTo("java.lang.IllegalStateException");
+    }
+  }
+
+  @Test
+  void aRunRevivedAfterItsLastAttemptDiedFailsTheJobWithoutRunningIt() throws Exception {
+    AtomicInteger runs = new AtomicInteger();
+    JobType<Document, String> crashing = JobType.of("crashing_document", Document.class, String.class,
+        (document, job) -> "ran " + runs.incrementAndGet());
+    try (LlmJobs jobs = fastJobs(dataSource, table).register(crashing).maxAttempts(3).build()) {
+      jobs.createTablesIfMissing();
+      JobId id = jobs.submit(crashing, new Document("doc_125", DocumentJob.TEXT));
+      // as if three runs had started and each had died with its JVM
+      try (Connection c = dataSource.getConnection();
+          PreparedStatement ps = c.prepareStatement("UPDATE " + table + " SET attempts = 3, state = 'running' WHERE id = ?")) {
+        ps.setString(1, id.value());
+        assertThat(ps.executeUpdate()).isEqualTo(1);
+      }
+      jobs.start();
+      JobStatus done = awaitFinished(jobs, id);
+
+      assertThat(done.state()).isEqualTo(JobState.FAILED);
+      assertThat(done.attempts()).isEqualTo(4);
+      assertThat(done.failure()).isEqualTo("AttemptsExhausted");
+      assertThat(runs).hasValue(0);
+    }
+  }
+
+  @Test
   void badInputGetsANamedError() throws Exception {
     try (LlmSimulator sim = LlmSimulator.start(); LlmJobs jobs = jobs(sim, 3)) {
       JobType<Document, Outcome> unregistered = JobType.of("summarise_contract", Document.class, Outcome.class,
