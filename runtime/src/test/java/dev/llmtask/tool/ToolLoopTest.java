@@ -6,6 +6,7 @@ import static dev.llmtask.tool.RotationToolsFixture.KEY;
 import static dev.llmtask.tool.RotationToolsFixture.LOOKUP;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.llmtask.CallRecord;
@@ -13,6 +14,7 @@ import dev.llmtask.CallRecord.ToolOutcome;
 import dev.llmtask.CallStatus;
 import dev.llmtask.LlmResult;
 import dev.llmtask.LlmRuntime;
+import dev.llmtask.LlmStream;
 import dev.llmtask.LlmTaskException;
 import dev.llmtask.action.IdempotentActions;
 import dev.llmtask.action.InMemoryActionStore;
@@ -387,6 +389,49 @@ class ToolLoopTest {
     assertThat(jobsCreated).hasValue(0);
     assertThat(result.record().toolCalls()).extracting(CallRecord.ToolCall::outcome)
         .containsExactly(ToolOutcome.NO_IDEMPOTENCY_KEY);
+  }
+
+  @Test
+  void aStreamedCallOfATaskWithToolsFailsBeforeAnyRequest() {
+    LlmStream<Answer> stream = ROTATE.stream(runtime(false), RotationToolsFixture.invocation(KEY));
+
+    assertThatThrownBy(stream::await).isInstanceOfSatisfying(LlmTaskException.class, e -> {
+      assertThat(e.status()).isEqualTo(CallStatus.BAD_REQUEST);
+      assertThat(e.record().failureReason()).isEqualTo("a streamed call cannot use tools: call the task blocking or async");
+    });
+    assertThat(sim.requests()).isEmpty();
+  }
+
+  @Test
+  void anActionThatReturnsNullIsStoredAndReplayedAsJsonNull() {
+    RotationTools nothing = new RotationTools() {
+      @Override
+      public KeyInfo lookupKey(KeyQuery query) {
+        return null;
+      }
+
+      @Override
+      public RotationJob createRotationJob(JobRequest request) {
+        jobsCreated.incrementAndGet();
+        return null;
+      }
+    };
+    LlmRuntime runtime = LlmRuntime.builder()
+        .provider(OpenAiProvider.builder().baseUrl(sim.openAiBaseUrl()).apiKey("sk-test-not-a-real-key").build())
+        .tools(Toolbox.builder().add(RotationTools.class, nothing).actions(IdempotentActions.using(new InMemoryActionStore()))
+            .authorizer(ToolAuthorizer.allowAll()).build())
+        .build();
+    sim.enqueue("rotate_key", SimulatedReply.toolCall("create_rotation_job", CREATE))
+        .enqueue("rotate_key", SimulatedReply.toolCall("create_rotation_job", CREATE))
+        .enqueue("rotate_key", SimulatedReply.json("{\"decision\":\"not_rotated\",\"job_id\":null}"));
+
+    LlmResult<Answer> result = ROTATE.callForResult(runtime, RotationToolsFixture.invocation(KEY));
+
+    assertThat(jobsCreated).hasValue(1);
+    assertThat(result.record().toolCalls()).extracting(CallRecord.ToolCall::outcome, CallRecord.ToolCall::replayed)
+        .containsExactly(tuple(ToolOutcome.OK, false), tuple(ToolOutcome.OK, true));
+    List<JsonNode> last = messages(sim.requests("rotate_key").get(2));
+    assertThat(last.get(5).path("content").asText()).isEqualTo("null");
   }
 
   @Test

@@ -35,7 +35,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *                 user CallInterceptors, in the order registered
  *                 FallbackLink      the task's routes in order, with their circuit breakers
  *                 CacheLink         the response cache, when a store is configured
- *                 RepairLink        answer checks and re-asks; each model turn runs the exchange links
+ *                 RepairLink        answer checks, re-asks and tool rounds (ToolRounds); each model turn runs the exchange links
  * exchange links  RetryLink         classified retries with backoff (Failsafe)
  *                 user ExchangeInterceptors, in the order registered
  *                 BudgetLink        reserves each attempt's estimated spend, or refuses it (when budgets are set)

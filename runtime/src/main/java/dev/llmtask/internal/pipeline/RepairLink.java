@@ -26,7 +26,9 @@ import java.util.concurrent.CompletionStage;
  * The innermost call link: checks each answer (schema decode, Bean Validation, {@code @Check}) and
  * re-asks the model with the violations until the answer is valid or the re-asks ({@code repairs})
  * run out. Each model turn goes through the exchange chain (retries, exchange interceptors, the
- * provider). A stream is never re-asked: its answer has already reached the caller.
+ * provider). A stream is never re-asked: its answer has already reached the caller. A turn in which
+ * the model asks for tools is a tool round: {@link ToolRounds} runs them and the next turn carries
+ * their results; tool rounds are capped separately and use up no re-asks.
  */
 final class RepairLink implements CallInterceptor {
   static final String NO_MODEL = "no model: declare @LlmTask(model = \"…\") or set LlmRuntime.builder().defaultModel(\"…\")";

@@ -164,7 +164,7 @@ final class ToolRounds {
     try {
       ActionOutcome<JsonNode> outcome = toolbox.actions().once(spec.name(), actionKey(key, spec.name(), args),
           args == null ? Map.of() : args, JsonNode.class,
-          () -> JSON.valueToTree(spec.invoker().invoke(tool.implementation, args)));
+          () -> resultTree(spec.invoker().invoke(tool.implementation, args)));
       return done(state, start, call, spec.name(), ToolOutcome.OK, true, !outcome.created(),
           JSON.writeValueAsString(outcome.value()));
     } catch (ActionInProgressException e) {
@@ -173,6 +173,12 @@ final class ToolRounds {
     } catch (Exception e) {
       return failed(state, start, call, spec, e);
     }
+  }
+
+  /** A tool's result as stored for replays; {@code null} as JSON {@code null}. */
+  private static JsonNode resultTree(Object result) {
+    JsonNode tree = JSON.valueToTree(result);
+    return tree == null ? com.fasterxml.jackson.databind.node.NullNode.getInstance() : tree;
   }
 
   /** The error the model sees names the exception's class only: its message may quote customer text. */
