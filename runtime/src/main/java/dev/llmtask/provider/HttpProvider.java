@@ -106,7 +106,7 @@ public abstract class HttpProvider implements LlmProvider {
         streamEvents(request, listener), maxResponseBytes, maxEventLineChars, (info, bytes) -> {
           int status = info.statusCode();
           if (status < 200 || status > 299) {
-            return explained(streamError(status, info.headers(), bytes));
+            return withRateLimits(explained(streamError(status, info.headers(), bytes)), info.headers());
           }
           ProviderException error = errorBodyIn2xx(info.headers(), parseJson(bytes));
           return error != null ? error : HttpFailures.notAnEventStream(status,
@@ -115,11 +115,20 @@ public abstract class HttpProvider implements LlmProvider {
   }
 
   private ModelReply readExplained(ModelRequest request, int status, HttpHeaders headers, byte[] body) {
+    ModelReply reply;
     try {
-      return read(request, status, headers, body);
+      reply = read(request, status, headers, body);
     } catch (ProviderException e) {
-      throw explained(e);
+      throw withRateLimits(explained(e), headers);
     }
+    RateLimitHeaders limits = RateLimitHeaders.of(headers, java.time.Instant.now());
+    return limits == null ? reply : reply.withRateLimits(limits);
+  }
+
+  /** The failure with the response's rate-limit headers, for the rate limiter's pacing. */
+  private static ProviderException withRateLimits(ProviderException e, HttpHeaders headers) {
+    RateLimitHeaders limits = RateLimitHeaders.of(headers, java.time.Instant.now());
+    return limits == null ? e : e.withRateLimits(limits);
   }
 
   /** A 404 names the path asked for and the base URL form the provider expects. */

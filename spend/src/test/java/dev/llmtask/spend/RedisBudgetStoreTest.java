@@ -8,6 +8,7 @@ import dev.llmtask.LlmRuntime;
 import dev.llmtask.LlmTaskException;
 import dev.llmtask.RateCard;
 import dev.llmtask.budget.Budget;
+import dev.llmtask.budget.BudgetAlert;
 import dev.llmtask.budget.BudgetPeriod;
 import dev.llmtask.budget.BudgetPolicy;
 import dev.llmtask.budget.BudgetReservation;
@@ -126,6 +127,36 @@ class RedisBudgetStoreTest {
           Spend.UNLIMITED);
       assertThat(probe.total().tokens()).as("spent, settled").isEqualTo(estimate * 10).isLessThanOrEqualTo(limit);
     }
+  }
+
+  @Test
+  void anAlertThresholdFiresOncePerWindowAcrossRuntimesSharingTheStore() {
+    sim.reset();
+    long estimate = (PROMPT.length() + SCHEMA.length() + 3) / 4 + OUTPUT_CAP;
+    for (int i = 0; i < 3; i++) {
+      sim.enqueue(SimulatedReply.json("{\"priority\":\"high\"}").withUsage((int) (estimate - OUTPUT_CAP), OUTPUT_CAP, 0));
+    }
+    List<BudgetAlert> alerts = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try (RedisBudgetStore a = RedisBudgetStore.create(uri, "alerts:"); RedisBudgetStore b = RedisBudgetStore.create(uri, "alerts:")) {
+      Budget budget = Budget.global(BudgetPeriod.DAY).maxTokens(estimate * 4);
+      LlmRuntime first = alerting(a, budget, alerts);
+      LlmRuntime second = alerting(b, budget, alerts);
+
+      TASK.callForResult(first, Invocation.user(PROMPT)); // 25 %
+      TASK.callForResult(second, Invocation.user(PROMPT)); // 50 %: the alert
+      TASK.callForResult(first, Invocation.user(PROMPT)); // 75 %: the first runtime has not alerted, the fleet has
+
+      assertThat(alerts).singleElement().satisfies(alert -> assertThat(alert.thresholdPercent()).isEqualTo(50));
+    }
+  }
+
+  private static LlmRuntime alerting(RedisBudgetStore store, Budget budget, List<BudgetAlert> alerts) {
+    return LlmRuntime.builder()
+        .provider(OpenAiProvider.builder().baseUrl(sim.openAiBaseUrl()).apiKey("sk-test-spend").build())
+        .rateCard(RateCard.illustrative())
+        .maxOutputTokens(OUTPUT_CAP)
+        .budgets(BudgetPolicy.builder().store(store).alertAt(50).alertListener(alerts::add).budget(budget).build())
+        .build();
   }
 
   private static void awaitQuietly(CountDownLatch latch) {
