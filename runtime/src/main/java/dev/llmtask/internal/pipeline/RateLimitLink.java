@@ -21,8 +21,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * The exchange link just before the provider (after the budgets): each attempt takes a permit of
  * its route (provider and model), one request and its estimated tokens (the prompt at 4 characters
  * a token plus the output cap), and waits as long as the buckets need, on the caller's thread for a
- * blocking call, on the scheduler otherwise. A wait that would pass the call's deadline ends the
- * attempt at once {@code RATE_LIMITED} without a request. When the attempt ends, its tokens are
+ * blocking call, on the scheduler otherwise. A wait that would pass the call's deadline (or leave
+ * the exchange less than a tenth of the time left, at most 100 ms) ends the attempt at once {@code
+ * RATE_LIMITED} without a request. When the attempt ends, its tokens are
  * settled with the real usage, or given back when it failed or the call was cancelled (with the
  * request too when it was never sent); the provider's rate-limit headers lower the buckets, and a
  * 429 with a retry-after pauses the route for every runtime sharing the store.
@@ -30,6 +31,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class RateLimitLink implements ExchangeInterceptor {
   /** The record attribute with the call's total wait for the limiter, in whole milliseconds. */
   static final String WAIT_ATTRIBUTE = "ratelimit_wait_ms";
+
+  /** The most of the time left a wait keeps for the exchange itself. */
+  private static final Duration EXCHANGE_ROOM = Duration.ofMillis(100);
 
   private final RateLimitPolicy policy;
   private final RateLimitStore store;
@@ -49,9 +53,11 @@ final class RateLimitLink implements ExchangeInterceptor {
     RateLimit limit = policy.limitOf(provider, request.model());
     long tokens = (BudgetLink.promptChars(request) + 3L) / 4 + request.maxOutputTokens();
     Duration left = state.remaining();
+    // a permit that leaves the exchange no time is no use: the wait must leave it a tenth of the time left, up to 100 ms
+    Duration maxWait = left.isNegative() ? Duration.ZERO : left.minus(min(left.dividedBy(10), EXCHANGE_ROOM));
     RateLimitGrant grant;
     try {
-      grant = store.acquire(route, limit, tokens, Instant.now(), left.isNegative() ? Duration.ZERO : left);
+      grant = store.acquire(route, limit, tokens, Instant.now(), maxWait);
     } catch (RuntimeException e) {
       return c.proceedInternal(request); // a store that cannot answer does not stop calls: the provider's own limits still hold
     }
@@ -59,7 +65,8 @@ final class RateLimitLink implements ExchangeInterceptor {
       addWait(state, Duration.ZERO);
       return CompletableFuture.failedFuture(new ProviderException(CallStatus.RATE_LIMITED, false, 0, null,
           "client-side rate limit: route " + route + " has no permit for " + grant.delay().toMillis()
-              + " ms, past the call's deadline (" + Math.max(0, left.toMillis()) + " ms left); no request was sent", null));
+              + " ms, past the call's deadline (" + Math.max(0, left.toMillis()) + " ms left, some of it kept for the"
+              + " exchange); no request was sent", null));
     }
     Permit permit = new Permit(route, limit, tokens);
     state.onEarlyEnd(permit::cancelled);
@@ -125,6 +132,10 @@ final class RateLimitLink implements ExchangeInterceptor {
     } catch (RuntimeException e) {
       // the retry link still honours the wait for this call
     }
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
   }
 
   /** Adds {@code waited} to the call's total wait in the record attribute (attempts run one after another). */
