@@ -6,59 +6,20 @@ import dev.llmtask.CallStatus;
 import dev.llmtask.LlmRuntime;
 import dev.llmtask.LlmTaskException;
 import dev.llmtask.codegen.Invocation;
-import dev.llmtask.codegen.OutputDecoder;
-import dev.llmtask.codegen.OutputSchema;
 import dev.llmtask.codegen.TaskSpec;
 import dev.llmtask.provider.openai.OpenAiProvider;
 import dev.llmtask.ratelimit.RateLimit;
 import dev.llmtask.ratelimit.RateLimitGrant;
 import dev.llmtask.ratelimit.RateLimitPolicy;
 import dev.llmtask.spend.redis.RedisRateLimitStore;
-import dev.llmtask.testkit.LlmSimulator;
 import dev.llmtask.testkit.SimulatedReply;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.time.Instant;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import redis.embedded.RedisServer;
 
 /** The Redis rate-limit store on a real redis-server over loopback: one bucket and one pause for two runtimes. */
-class RedisRateLimitStoreTest {
-  record Verdict(String priority) {}
-
-  private static final String SCHEMA = "{\"type\":\"object\",\"properties\":{\"priority\":{\"type\":\"string\"}},"
-      + "\"required\":[\"priority\"],\"additionalProperties\":false}";
-  private static final TaskSpec<Verdict> TASK = TaskSpec.builder("classify", OutputDecoder.of(Verdict.class))
-      .declaredBy("dev.llmtask.spend.Triage#classify").promptVersion("triage@1").model("gpt-4o-mini")
-      .timeout(Duration.ofSeconds(2)).maxRetries(0).repairs(0)
-      .schema(new OutputSchema("classify", SCHEMA, SCHEMA)).build();
-  private static final String PROMPT = "Classify this support ticket: the CI is down since the key rotation";
-  private static LlmSimulator sim;
-  private static RedisServer redis;
-  private static String uri;
-
-  @BeforeAll
-  static void start() throws IOException {
-    sim = LlmSimulator.start();
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
-    redis = RedisServer.newRedisServer().port(port).bind("127.0.0.1").setting("save \"\"").setting("appendonly no").build();
-    redis.start();
-    uri = "redis://127.0.0.1:" + port;
-  }
-
-  @AfterAll
-  static void stop() throws IOException {
-    sim.close();
-    if (redis.isActive()) {
-      redis.stop();
-    }
-  }
+class RedisRateLimitStoreTest extends RedisAndSimulator {
+  private static final TaskSpec<Verdict> TASK = task(Duration.ofSeconds(2));
 
   private static LlmRuntime runtime(RedisRateLimitStore store, RateLimit limit) {
     RateLimitPolicy.Builder p = RateLimitPolicy.builder().store(store);
