@@ -208,6 +208,8 @@ class ApacheAsyncTransportTest {
     long started = threads.getTotalStartedThreadCount() - startedBefore;
     long simulatorStarted = Math.max(0, simulatorThreads() - simulatorBefore);
 
+    System.out.printf("httpclient5 transport: %d threads started in the JVM for %d async calls, %d of them the simulator's%n",
+        started, calls, simulatorStarted);
     assertThat(records.stream().filter(CallRecord::ok).count()).isEqualTo(calls + 1);
     // the simulator (the server, not the client under test) may start threads of its own
     assertThat(started - simulatorStarted).as("client threads started for %d calls", calls).isLessThanOrEqualTo(4);
