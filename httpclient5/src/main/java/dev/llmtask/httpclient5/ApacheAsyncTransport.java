@@ -12,10 +12,10 @@ import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import org.apache.hc.client5.http.ConnectTimeoutException;
@@ -181,7 +181,8 @@ public final class ApacheAsyncTransport implements AsyncTransport, AutoCloseable
     @Override
     protected void start(HttpResponse response, ContentType contentType) throws IOException {
       status = response.getCode();
-      Map<String, List<String>> map = new LinkedHashMap<>();
+      // one entry per name whatever its case, as the JDK client gives them (HttpHeaders.of refuses duplicates)
+      Map<String, List<String>> map = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
       for (Header h : response.getHeaders()) {
         map.computeIfAbsent(h.getName(), k -> new ArrayList<>(1)).add(h.getValue());
       }

@@ -224,6 +224,39 @@ class ApacheAsyncTransportTest {
   }
 
   @Test
+  void headersRepeatedInAnotherCaseReachTheReaderAsOneName() throws Exception {
+    try (java.net.ServerSocket server = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      CompletableFuture<Void> served = CompletableFuture.runAsync(() -> {
+        try (java.net.Socket s = server.accept()) {
+          java.io.InputStream in = s.getInputStream();
+          byte[] buf = new byte[8192];
+          String seen = "";
+          while (!seen.contains("{}")) { // the request's body ends the request
+            int n = in.read(buf);
+            if (n < 0) {
+              break;
+            }
+            seen += new String(buf, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1);
+          }
+          s.getOutputStream().write(("HTTP/1.1 200 OK\r\nX-Trace: a\r\nx-trace: b\r\nContent-Length: 2\r\n"
+              + "Connection: close\r\n\r\nok").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      });
+      java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(
+          URI.create("http://127.0.0.1:" + server.getLocalPort() + "/v1/chat/completions"))
+          .timeout(Duration.ofSeconds(5)).header("content-type", "application/json")
+          .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build();
+      String read = transport.send(request, "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8), 1024,
+          (status, headers, body) -> status + " " + headers.allValues("X-TRACE") + " " + new String(body,
+              java.nio.charset.StandardCharsets.UTF_8)).get(10, TimeUnit.SECONDS);
+      served.get(10, TimeUnit.SECONDS);
+      assertThat(read).isEqualTo("200 [a, b] ok");
+    }
+  }
+
+  @Test
   void settingsOutOfRangeAreRefusedNamingTheSetting() {
     assertThatThrownBy(() -> ApacheAsyncTransport.builder().ioThreads(0)).hasMessageContaining("ioThreads");
     assertThatThrownBy(() -> ApacheAsyncTransport.builder().maxConnections(0)).hasMessageContaining("maxConnections");
