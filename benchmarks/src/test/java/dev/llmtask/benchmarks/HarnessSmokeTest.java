@@ -29,7 +29,8 @@ class HarnessSmokeTest {
         t -> assertThat(t).startsWith("Annotation processor"));
     assertThat(rowNames(tables.get(0))).containsExactly(
         "raw HTTP exchange, no JSON (stub cost)", "hand-written HttpClient + Jackson (baseline)",
-        "llmtask, blocking method", "llmtask, CompletableFuture method", "LangChain4j AiServices + OpenAiChatModel");
+        "llmtask, blocking method", "llmtask, CompletableFuture method",
+        "llmtask, CompletableFuture method, httpclient5 transport", "LangChain4j AiServices + OpenAiChatModel");
     assertThat(rowNames(tables.get(1))).containsExactly("hand-written: Jackson decode only (baseline)",
         "llmtask, whole pipeline, in-memory provider", "llmtask, the same plus 2 no-op call and 2 no-op exchange links",
         "LangChain4j AiServices, in-memory ChatModel");
