@@ -103,6 +103,34 @@ class RateLimitTest {
     assertThat(e.record().attemptDetails()).isEmpty();
   }
 
+  @Test
+  void callsRefusedByTheClientSideLimitDoNotOpenTheRoutesCircuit() throws Exception {
+    LlmRuntime runtime = LlmRuntime.builder()
+        .provider(openAi())
+        .provider("anthropic", AnthropicProvider.builder().baseUrl(sim.anthropicBaseUrl()).apiKey("sk-ant-limit").build())
+        .maxOutputTokens(100)
+        .circuitBreaker(2, Duration.ofSeconds(30))
+        .rateLimits(RateLimitPolicy.builder().store(new InMemoryRateLimitStore())
+            .limit("openai", "gpt-4o-mini", new RateLimit(1, RateLimit.NO_TOKEN_LIMIT, Duration.ofSeconds(1))).build())
+        .telemetry(records::add)
+        .build();
+    TaskSpec<RotationDecision> routed = RotationFixture.spec().maxRetries(0).timeout(Duration.ofMillis(400))
+        .fallbacks(FallbackTest.BACKUP).build();
+    sim.enqueueFor("openai", valid(), valid());
+    sim.enqueueFor("anthropic", valid(), valid(), valid());
+    routed.callForResult(runtime, RotationFixture.invocation(null));
+
+    for (int i = 0; i < 3; i++) { // the bucket is empty for a second: each call falls back without an OpenAI request
+      assertThat(routed.callForResult(runtime, RotationFixture.invocation(null)).record().provider()).isEqualTo("anthropic");
+    }
+    Thread.sleep(1100); // the bucket refills; an open circuit would still skip the route for 30 s
+
+    LlmResult<RotationDecision> again = routed.callForResult(runtime, RotationFixture.invocation(null));
+    assertThat(again.record().attributes().getOrDefault("routes", "")).as("the route's circuit is closed").doesNotContain("circuit_open");
+    assertThat(again.record().provider()).isEqualTo("openai");
+    assertThat(sim.requestsTo("openai")).hasSize(2);
+  }
+
   /** A first exchange of this JVM can take a second; the waits below must not depend on it. */
   private void warmUp() {
     sim.enqueue(valid());
