@@ -274,6 +274,8 @@ public final class ImplementationWriter {
         body.add("\n.traceId($N)", p.name());
       } else if (p.idempotencyKey() != null) {
         body.add("\n.idempotencyKey($N)", p.name());
+      } else if (p.tenant() != null) {
+        body.add("\n.tenant($N)", p.name());
       } else if (p.callOptions()) {
         body.add("\n.options($N)", p.name());
       }
