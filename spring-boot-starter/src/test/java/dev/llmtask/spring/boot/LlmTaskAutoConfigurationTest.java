@@ -39,7 +39,7 @@ import org.springframework.context.annotation.Configuration;
 
 /** The starter's property binding, its start-up failures on bad properties, and its back-off. */
 class LlmTaskAutoConfigurationTest {
-  private static final String KEY = "sk-test-never-shown-0123456789";
+  static final String KEY = "sk-test-never-shown-0123456789";
 
   static LlmSimulator simulator;
 
@@ -199,7 +199,8 @@ class LlmTaskAutoConfigurationTest {
         });
   }
 
-  private static AbstractThrowableAssert<?, ? extends Throwable> startupFailure(AssertableApplicationContext context,
+  /** The context failed on {@code property}, with a message that starts with it and never shows the key. */
+  static AbstractThrowableAssert<?, ? extends Throwable> startupFailure(AssertableApplicationContext context,
       String property) {
     assertThat(context).hasFailed();
     Throwable failure = context.getStartupFailure();
