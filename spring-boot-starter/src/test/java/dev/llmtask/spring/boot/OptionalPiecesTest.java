@@ -24,6 +24,7 @@ import dev.llmtask.opentelemetry.LlmTaskTracing;
 import dev.llmtask.spi.ResponseStore;
 import dev.llmtask.testkit.LlmSimulator;
 import dev.llmtask.testkit.SimulatedReply;
+import dev.llmtask.testkit.junit.LlmSimulatorExtension;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
@@ -37,10 +38,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -50,10 +49,14 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
  * (a policy bean, or {@code llmtask.budgets.*} with store and listener beans), Micrometer metrics and
  * OpenTelemetry traces.
  */
+@ExtendWith(LlmSimulatorExtension.class)
 class OptionalPiecesTest {
-  static LlmSimulator simulator;
-
+  private final LlmSimulator simulator;
   private final List<CallRecord> records = new CopyOnWriteArrayList<>();
+
+  OptionalPiecesTest(LlmSimulator simulator) {
+    this.simulator = simulator;
+  }
 
   private ApplicationContextRunner runner() {
     return new ApplicationContextRunner()
@@ -62,21 +65,6 @@ class OptionalPiecesTest {
             "llmtask.providers.main.base-url=" + simulator.openAiBaseUrl(),
             "llmtask.providers.main.api-key=" + LlmTaskAutoConfigurationTest.KEY)
         .withBean(TelemetrySink.class, () -> records::add);
-  }
-
-  @BeforeAll
-  static void start() {
-    simulator = LlmSimulator.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    simulator.close();
-  }
-
-  @BeforeEach
-  void reset() {
-    simulator.reset();
   }
 
   // the response store
