@@ -98,7 +98,11 @@ final class BudgetLink implements ExchangeInterceptor {
   /** The budgets that apply to this call, each with its window now. */
   private List<Window> windows(CallState<?> state, String task) {
     Instant now = policy.clock().instant();
+    // the call's CallOptions, then the @Tenant parameter, then the task's taskOptions
     String tenant = state.inv.options().tenant();
+    if (tenant == null) {
+      tenant = state.inv.tenant();
+    }
     if (tenant == null) {
       dev.llmtask.CallOptions taskOptions = state.pipeline.settings.taskOptions().get(state.spec.name());
       tenant = taskOptions == null ? null : taskOptions.tenant();
