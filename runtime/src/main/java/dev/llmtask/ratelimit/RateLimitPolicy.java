@@ -31,6 +31,7 @@ public final class RateLimitPolicy {
     this.store = b.store != null ? b.store : new InMemoryRateLimitStore();
   }
 
+  /** A builder with no limits and an in-memory store. */
   public static Builder builder() {
     return new Builder();
   }
@@ -41,6 +42,7 @@ public final class RateLimitPolicy {
     return own != null ? own : defaultLimit;
   }
 
+  /** Where the buckets live: in memory (the default) or shared, e.g. in Redis. */
   public RateLimitStore store() {
     return store;
   }

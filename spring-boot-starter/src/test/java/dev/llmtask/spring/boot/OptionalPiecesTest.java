@@ -21,6 +21,9 @@ import dev.llmtask.cache.caffeine.CaffeineResponseStore;
 import dev.llmtask.micrometer.LlmTaskMetrics;
 import dev.llmtask.micrometer.MetricNames;
 import dev.llmtask.opentelemetry.LlmTaskTracing;
+import dev.llmtask.ratelimit.InMemoryRateLimitStore;
+import dev.llmtask.ratelimit.RateLimit;
+import dev.llmtask.ratelimit.RateLimitPolicy;
 import dev.llmtask.spi.ResponseStore;
 import dev.llmtask.testkit.LlmSimulator;
 import dev.llmtask.testkit.SimulatedReply;
@@ -46,7 +49,8 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 /**
  * The optional pieces the starter binds when the application has them: a response store, budgets
- * (a policy bean, or {@code llmtask.budgets.*} with store and listener beans), Micrometer metrics and
+ * (a policy bean, or {@code llmtask.budgets.*} with store and listener beans), a rate-limit policy bean,
+ * Micrometer metrics and
  * OpenTelemetry traces.
  */
 @ExtendWith(LlmSimulatorExtension.class)
@@ -89,6 +93,25 @@ class OptionalPiecesTest {
       desk.summarize("the same text");
       assertThat(simulator.requests("summarize")).hasSize(2);
     });
+  }
+
+  // the client-side rate limit
+
+  @Test
+  void aRateLimitPolicyBeanLimitsTheCalls() {
+    runner().withBean(RateLimitPolicy.class, () -> RateLimitPolicy.builder().store(new InMemoryRateLimitStore())
+            .limit("openai", "gpt-4o-mini", new RateLimit(1, RateLimit.NO_TOKEN_LIMIT, Duration.ofHours(1))).build())
+        .run(context -> {
+          SummaryDesk desk = context.getBean(SummaryDesk.class);
+          desk.summarize("the first text");
+          assertThatThrownBy(() -> desk.summarize("another text")).isInstanceOfSatisfying(LlmTaskException.class, e -> {
+            assertThat(e.status()).isEqualTo(CallStatus.RATE_LIMITED);
+            assertThat(e.record().failureReason()).contains("client-side rate limit").doesNotContain("another text");
+          });
+          assertThat(simulator.requests("summarize")).as("the refused call sent nothing").hasSize(1);
+          assertThat(records).extracting(CallRecord::provider).as("the default provider routes by its own name")
+              .containsOnly("openai");
+        });
   }
 
   // budgets
