@@ -219,7 +219,8 @@ public final class CallOptions {
 
     /**
      * The tenant (an id of yours, e.g. a customer account; not customer text) this call is spent for:
-     * per-tenant budgets count it, and budget alerts and refusals name it.
+     * per-tenant budgets count it, and budget alerts and refusals name it. It wins over the task method's
+     * {@link Tenant @Tenant} parameter.
      */
     public Builder tenant(String tenant) {
       this.tenant = Policies.notBlank(tenant, "tenant");

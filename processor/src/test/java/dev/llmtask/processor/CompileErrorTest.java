@@ -452,6 +452,34 @@ class CompileErrorTest {
         "@TraceId String second").nothingGenerated();
   }
 
+  @Test
+  void aTenantParameterMustBeAStringAndThereIsAtMostOne() {
+    compile("""
+        @LlmTask(promptVersion = "x@1")
+        public interface Desk {
+          @UserPrompt("{{q}}")
+          String ask(String q,
+              @Tenant long account);
+
+          @UserPrompt("{{q}}")
+          String other(String q,
+              @Tenant String first,
+              @Tenant String second);
+
+          @UserPrompt("{{q}}")
+          String third(String q,
+              @Tenant @TraceId String both);
+        }
+        """)
+        .error("@Tenant parameter 'account' must be a String, not long; declare it as @Tenant String account",
+            "@Tenant long")
+        .error("task method 'other' has two @Tenant parameters ('first' and 'second'); keep one",
+            "@Tenant String second")
+        .error("parameter 'both' cannot be both @Tenant and @TraceId; declare two String parameters",
+            "@Tenant @TraceId String both")
+        .nothingGenerated();
+  }
+
   // 9. generic, overloaded, duplicate names
 
   @Test

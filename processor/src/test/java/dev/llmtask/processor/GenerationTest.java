@@ -204,7 +204,7 @@ class GenerationTest {
   void injectAnnotationsWhenJakartaInjectIsOnTheClasspath() {
     String code = shapesCode();
     assertThat(code).contains("import jakarta.inject.Inject;")
-        .contains("@Singleton\npublic final class Shapes_LlmTask")
+        .contains("@Named\n@Singleton\npublic final class Shapes_LlmTask")
         .contains("@Inject\n  public Shapes_LlmTask(LlmRuntime runtime) {");
   }
 
@@ -215,7 +215,8 @@ class GenerationTest {
         Sources.source("com.example.Shapes", SHAPES));
     assertThat(c).succeededWithoutWarnings();
     String code = generated(c, "com.example.Shapes_LlmTask");
-    assertThat(code).doesNotContain("jakarta.inject").doesNotContain("@Singleton").doesNotContain("@Inject")
+    assertThat(code).doesNotContain("jakarta.inject").doesNotContain("@Singleton").doesNotContain("@Named")
+        .doesNotContain("@Inject")
         .contains("public Shapes_LlmTask(LlmRuntime runtime) {");
   }
 

@@ -6,6 +6,9 @@ public enum BudgetScope {
   GLOBAL,
   /** The calls of one task, by its name. */
   TASK,
-  /** Each tenant's calls apart, the tenant given by {@link dev.llmtask.CallOptions.Builder#tenant}. */
+  /**
+   * Each tenant's calls apart, the tenant given by {@link dev.llmtask.CallOptions.Builder#tenant} or by the
+   * task method's {@link dev.llmtask.Tenant @Tenant} parameter (the call's options win).
+   */
   TENANT
 }

@@ -16,6 +16,7 @@ public final class Invocation<T> {
   private final String userPrompt;
   private String traceId;
   private String idempotencyKey;
+  private String tenant;
   private CallOptions options = CallOptions.none();
   private List<NamedCheck<T>> checks = List.of();
 
@@ -50,6 +51,20 @@ public final class Invocation<T> {
     return this;
   }
 
+  /**
+   * The value of the {@code @Tenant} parameter: {@code null} for none. A tenant in {@link #options} wins.
+   *
+   * @throws IllegalArgumentException when blank
+   */
+  public Invocation<T> tenant(String tenant) {
+    if (tenant != null && tenant.isBlank()) {
+      throw new IllegalArgumentException("the @Tenant parameter is blank: pass a tenant id, or null for a call"
+          + " without a tenant");
+    }
+    this.tenant = tenant;
+    return this;
+  }
+
   public Invocation<T> options(CallOptions options) {
     this.options = options == null ? CallOptions.none() : options;
     return this;
@@ -78,6 +93,11 @@ public final class Invocation<T> {
 
   public String idempotencyKey() {
     return idempotencyKey;
+  }
+
+  /** The tenant of the {@code @Tenant} parameter, or {@code null}; {@link CallOptions#tenant()} wins over it. */
+  public String tenant() {
+    return tenant;
   }
 
   public CallOptions options() {

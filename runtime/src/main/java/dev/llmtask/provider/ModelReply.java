@@ -12,10 +12,11 @@ import java.util.Objects;
  * @param requestId the provider's request id, or {@code null}
  * @param responseId the id of the provider's response ({@code chatcmpl-…}, {@code msg_…}), or {@code null}
  * @param responseModel the model that answered, as the provider reported it, or {@code null}
+ * @param rateLimits what the response's headers said about the provider's rate limits, or {@code null}
  * @param toolCalls the tools the model asked to call instead of answering (empty when it answered)
  */
 public record ModelReply(String output, Finish finish, String refusal, Usage usage, String requestId,
-    String responseId, String responseModel, java.util.List<ToolCall> toolCalls) {
+    String responseId, String responseModel, RateLimitHeaders rateLimits, java.util.List<ToolCall> toolCalls) {
 
   public ModelReply {
     Objects.requireNonNull(finish, "finish");
@@ -25,8 +26,8 @@ public record ModelReply(String output, Finish finish, String refusal, Usage usa
 
   /** A reply without tool calls. */
   public ModelReply(String output, Finish finish, String refusal, Usage usage, String requestId,
-      String responseId, String responseModel) {
-    this(output, finish, refusal, usage, requestId, responseId, responseModel, java.util.List.of());
+      String responseId, String responseModel, RateLimitHeaders rateLimits) {
+    this(output, finish, refusal, usage, requestId, responseId, responseModel, rateLimits, java.util.List.of());
   }
 
   /**
@@ -50,9 +51,20 @@ public record ModelReply(String output, Finish finish, String refusal, Usage usa
     }
   }
 
+  /** A reply without rate-limit headers. */
+  public ModelReply(String output, Finish finish, String refusal, Usage usage, String requestId,
+      String responseId, String responseModel) {
+    this(output, finish, refusal, usage, requestId, responseId, responseModel, null);
+  }
+
+  /** This reply with the response's rate-limit headers. */
+  public ModelReply withRateLimits(RateLimitHeaders headers) {
+    return new ModelReply(output, finish, refusal, usage, requestId, responseId, responseModel, headers, toolCalls);
+  }
+
   /** A reply without the response's id and model. */
   public ModelReply(String output, Finish finish, String refusal, Usage usage, String requestId) {
-    this(output, finish, refusal, usage, requestId, null, null);
+    this(output, finish, refusal, usage, requestId, null, null, null);
   }
 
   /** Why the model stopped generating. */

@@ -78,8 +78,12 @@ class BudgetTest {
   }
 
   private static LlmTaskException failure(LlmRuntime runtime, CallOptions options) {
+    return failure(runtime, inv(options));
+  }
+
+  private static LlmTaskException failure(LlmRuntime runtime, Invocation<RotationDecision> invocation) {
     try {
-      TASK.callForResult(runtime, inv(options));
+      TASK.callForResult(runtime, invocation);
     } catch (LlmTaskException e) {
       return e;
     }
@@ -159,6 +163,37 @@ class BudgetTest {
         .isEqualTo(CallStatus.OK);
     assertThat(TASK.callForResult(runtime, inv(CallOptions.none())).record().status()).isEqualTo(CallStatus.OK);
     assertThat(sim.requests()).hasSize(3);
+  }
+
+  @Test
+  void theTenantParameterScopesTenantBudgetsAndTheCallOptionsTenantWinsOverIt() {
+    LlmRuntime runtime = runtime(PRICES, p -> p.budget(Budget.perTenant(BudgetPeriod.DAY).maxTokens(1200)));
+    sim.enqueue(valid(1000, 100));
+    TASK.callForResult(runtime, RotationFixture.invocation(null).tenant("acme")); // what a @Tenant parameter does
+
+    LlmTaskException refused = failure(runtime, RotationFixture.invocation(null).tenant("acme"));
+    assertThat(refused.record().status()).isEqualTo(CallStatus.BUDGET_EXCEEDED);
+    assertThat(refused.record().failureReason()).contains("tenant acme");
+    assertThat(sim.requests()).as("the refused call sent nothing").hasSize(1);
+
+    sim.enqueue(valid(1000, 100));
+    assertThat(TASK.callForResult(runtime, RotationFixture.invocation(null).tenant("globex")).record().status())
+        .as("another tenant has a budget of its own").isEqualTo(CallStatus.OK);
+
+    // the call's CallOptions tenant wins over the parameter, both ways
+    sim.enqueue(valid(10, 10));
+    assertThat(TASK.callForResult(runtime, inv(CallOptions.builder().tenant("initech").build()).tenant("acme"))
+        .record().status()).isEqualTo(CallStatus.OK);
+    assertThat(failure(runtime, inv(CallOptions.builder().tenant("acme").build()).tenant("initech"))
+        .record().failureReason()).contains("tenant acme");
+    assertThat(sim.requests()).hasSize(3);
+  }
+
+  @Test
+  void aBlankTenantParameterIsRejectedNamingIt() {
+    assertThatThrownBy(() -> RotationFixture.invocation(null).tenant(" "))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("@Tenant parameter is blank");
+    assertThat(RotationFixture.invocation(null).tenant(null).tenant()).isNull();
   }
 
   @Test

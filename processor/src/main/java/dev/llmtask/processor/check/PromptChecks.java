@@ -73,7 +73,8 @@ final class PromptChecks {
 
   private static void placeholders(TaskMethodModel t, PromptModel prompt, Set<String> used, Report report) {
     String where = "@" + Annotations.simpleName(prompt.mirror());
-    List<String> plain = t.parameters().stream().filter(ParameterModel::plain).map(ParameterModel::name).toList();
+    List<String> plain = t.parameters().stream().filter(ParameterModel::promptable).map(ParameterModel::name)
+        .toList();
     for (String name : prompt.template().placeholders()) {
       String[] path = name.split("\\.", -1);
       ParameterModel param = t.parameters().stream().filter(p -> p.name().equals(path[0])).findFirst().orElse(null);
@@ -82,7 +83,7 @@ final class PromptChecks {
             + "'; the parameters you can use are: " + (plain.isEmpty() ? "(none)" : String.join(", ", plain))
             + ". Fix the name or add a parameter '" + (path[0].isEmpty() ? "x" : path[0]) + "'",
             t.element(), prompt.mirror());
-      } else if (!param.plain()) {
+      } else if (!param.promptable()) {
         String kind = param.traceId() != null ? "@TraceId" : param.idempotencyKey() != null ? "@IdempotencyKey"
             : "CallOptions";
         report.error("placeholder {{" + name + "}} in " + where + " names the " + kind

@@ -13,7 +13,7 @@ import javax.lang.model.element.ExecutableElement;
 /**
  * One task method's own rules: not generic, its contract attributes ({@code promptVersion}, {@code timeout},
  * {@code maxRetries}, {@code repairs}) and its special parameters ({@code @TraceId}, {@code @IdempotencyKey},
- * {@code CallOptions}).
+ * {@code @Tenant}, {@code CallOptions}).
  */
 final class TaskMethodChecks {
 
@@ -56,6 +56,7 @@ final class TaskMethodChecks {
     String method = t.methodName();
     ParameterModel traceId = null;
     ParameterModel idempotencyKey = null;
+    ParameterModel tenant = null;
     ParameterModel options = null;
     for (ParameterModel p : t.parameters()) {
       if (p.traceId() != null && p.idempotencyKey() != null) {
@@ -63,7 +64,16 @@ final class TaskMethodChecks {
             + "declare two String parameters", p.element(), p.idempotencyKey());
         continue;
       }
-      if (p.traceId() != null) {
+      if (p.tenant() != null && (p.traceId() != null || p.idempotencyKey() != null)) {
+        report.error("parameter '" + p.name() + "' cannot be both @Tenant and "
+            + (p.traceId() != null ? "@TraceId" : "@IdempotencyKey") + "; declare two String parameters",
+            p.element(), p.tenant());
+        continue;
+      }
+      if (p.tenant() != null) {
+        special(p, p.tenant(), "@Tenant", tenant, method, report);
+        tenant = tenant == null ? p : tenant;
+      } else if (p.traceId() != null) {
         special(p, p.traceId(), "@TraceId", traceId, method, report);
         traceId = traceId == null ? p : traceId;
       } else if (p.idempotencyKey() != null) {

@@ -122,6 +122,7 @@ public final class ModelReader {
           p.asType(),
           annotations.find(p, Names.TRACE_ID).orElse(null),
           annotations.find(p, Names.IDEMPOTENCY_KEY).orElse(null),
+          annotations.find(p, Names.TENANT).orElse(null),
           isDeclared(p.asType(), Names.CALL_OPTIONS),
           isDeclared(p.asType(), "java.lang.String")));
     }

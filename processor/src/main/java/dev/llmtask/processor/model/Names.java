@@ -10,6 +10,7 @@ public final class Names {
   public static final String USER_PROMPT = "dev.llmtask.UserPrompt";
   public static final String TRACE_ID = "dev.llmtask.TraceId";
   public static final String IDEMPOTENCY_KEY = "dev.llmtask.IdempotencyKey";
+  public static final String TENANT = "dev.llmtask.Tenant";
   public static final String CHECK = "dev.llmtask.Check";
   public static final String TOOL = "dev.llmtask.tool.Tool";
   public static final String CALL_OPTIONS = "dev.llmtask.CallOptions";

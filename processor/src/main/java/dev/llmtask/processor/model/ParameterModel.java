@@ -9,6 +9,7 @@ import javax.lang.model.type.TypeMirror;
  *
  * @param traceId the {@code @TraceId} annotation, or null
  * @param idempotencyKey the {@code @IdempotencyKey} annotation, or null
+ * @param tenant the {@code @Tenant} annotation, or null
  * @param callOptions whether its type is {@code dev.llmtask.CallOptions}
  * @param string whether its type is {@code java.lang.String}
  */
@@ -18,11 +19,17 @@ public record ParameterModel(
     TypeMirror type,
     AnnotationMirror traceId,
     AnnotationMirror idempotencyKey,
+    AnnotationMirror tenant,
     boolean callOptions,
     boolean string) {
 
-  /** A parameter that is rendered into prompts (not trace id, idempotency key or call options). */
+  /** A parameter that must be rendered into a prompt (not trace id, idempotency key, tenant or call options). */
   public boolean plain() {
-    return traceId == null && idempotencyKey == null && !callOptions;
+    return traceId == null && idempotencyKey == null && tenant == null && !callOptions;
+  }
+
+  /** A parameter a prompt may use: a plain one, or the tenant (which need not be used). */
+  public boolean promptable() {
+    return plain() || (tenant != null && traceId == null && idempotencyKey == null);
   }
 }

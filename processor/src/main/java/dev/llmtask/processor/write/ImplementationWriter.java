@@ -51,6 +51,7 @@ public final class ImplementationWriter {
 
   private static final ClassName GENERATED = ClassName.get("javax.annotation.processing", "Generated");
   private static final ClassName INJECT = ClassName.get("jakarta.inject", "Inject");
+  private static final ClassName NAMED = ClassName.get("jakarta.inject", "Named");
   private static final ClassName SINGLETON = ClassName.get("jakarta.inject", "Singleton");
   private static final ClassName LLM_RUNTIME = ClassName.get("dev.llmtask", "LlmRuntime");
   private static final ClassName CALL_STATUS = ClassName.get("dev.llmtask", "CallStatus");
@@ -79,7 +80,8 @@ public final class ImplementationWriter {
     this.elements = elements;
     this.annotations = new Annotations(env.getElementUtils());
     this.inject = elements.getTypeElement("jakarta.inject.Inject") != null
-        && elements.getTypeElement("jakarta.inject.Singleton") != null;
+        && elements.getTypeElement("jakarta.inject.Singleton") != null
+        && elements.getTypeElement("jakarta.inject.Named") != null;
     this.generatedAnnotation = elements.getTypeElement("javax.annotation.processing.Generated") != null;
   }
 
@@ -95,7 +97,9 @@ public final class ImplementationWriter {
       type.addAnnotation(AnnotationSpec.builder(GENERATED).addMember("value", "$S", PROCESSOR).build());
     }
     if (inject) {
-      type.addAnnotation(SINGLETON);
+      // @Named: Spring's component scan takes it as a component (it ignores @Singleton); CDI and ArC take
+      // @Singleton as the scope, and the name (the class's simple name, decapitalized) harms nothing
+      type.addAnnotation(NAMED).addAnnotation(SINGLETON);
     }
 
     Set<String> constants = new HashSet<>();
@@ -283,6 +287,8 @@ public final class ImplementationWriter {
         body.add("\n.traceId($N)", p.name());
       } else if (p.idempotencyKey() != null) {
         body.add("\n.idempotencyKey($N)", p.name());
+      } else if (p.tenant() != null) {
+        body.add("\n.tenant($N)", p.name());
       } else if (p.callOptions()) {
         body.add("\n.options($N)", p.name());
       }

@@ -86,15 +86,16 @@ final class FallbackLink implements CallInterceptor {
         }
         tried++;
         TaskCall call = i == 0 ? chain.call() : chain.call().withProvider(route.provider()).withModel(route.model());
+        int sentBefore = state.attempts.get();
         CompletableFuture<Outcome> outcome = chain.proceedInternal(call);
         if (!outcome.isDone()) {
           int at = i;
           return outcome.thenCompose(o -> {
-            Outcome end = judge(route, o);
+            Outcome end = judge(route, o, sentBefore);
             return end != null ? CompletableFuture.completedFuture(end) : from(at + 1);
           });
         }
-        Outcome end = judge(route, outcome.join());
+        Outcome end = judge(route, outcome.join(), sentBefore);
         if (end != null) {
           return CompletableFuture.completedFuture(end);
         }
@@ -102,10 +103,13 @@ final class FallbackLink implements CallInterceptor {
       return CompletableFuture.completedFuture(exhausted());
     }
 
-    /** The call's outcome after {@code route} answered {@code o}, or {@code null} to try the next route. */
-    private Outcome judge(Route route, Outcome o) {
+    /**
+     * The call's outcome after {@code route} answered {@code o}, or {@code null} to try the next route;
+     * {@code sentBefore} is the call's provider-request count before the route started.
+     */
+    private Outcome judge(Route route, Outcome o, int sentBefore) {
       CallStatus status = o instanceof Outcome.Failed f ? f.status() : CallStatus.OK;
-      breakers.record(route, status);
+      breakers.record(route, status, state.attempts.get() > sentBefore);
       boolean trigger = state.policy.fallbackOn().contains(status);
       if (trigger || trail.length() > 0) {
         note(route, status.wireName());

@@ -45,9 +45,20 @@ final class RouteBreakers {
     return of(route).getRemainingDelay();
   }
 
-  /** Records how a call on {@code route} ended. */
-  void record(Route route, CallStatus status) {
+  /**
+   * Records how a call on {@code route} ended; {@code reachedProvider} is whether any request was
+   * sent to it. A call refused before any request (the client-side rate limit, a budget, a cache
+   * answer) says nothing about the route's health: it counts neither way, and the probe permit of
+   * a half-open circuit goes back.
+   */
+  void record(Route route, CallStatus status, boolean reachedProvider) {
     CircuitBreaker<Object> breaker = of(route);
+    if (!reachedProvider) {
+      if (breaker.isHalfOpen()) {
+        breaker.halfOpen(); // a fresh half-open state: the next call is the probe
+      }
+      return;
+    }
     switch (status) {
       case QUOTA_EXHAUSTED -> {
         breaker.recordFailure();

@@ -1,6 +1,9 @@
 package dev.llmtask.spring.boot;
 
 import dev.llmtask.CallStatus;
+import dev.llmtask.budget.BudgetScope;
+import dev.llmtask.budget.UnpricedModelRule;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,6 +39,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param circuitBreaker the circuit breaker of every route of a fallback chain
  * @param priceFile a price file in LiteLLM's {@code model_prices_and_context_window.json} format for the
  *     cost estimate; without one (and without a {@code RateCard} bean) costs are unknown
+ * @param budgets spend limits checked before each provider attempt (or define a {@code BudgetPolicy} bean)
  */
 @ConfigurationProperties("llmtask")
 public record LlmTaskProperties(
@@ -49,12 +53,14 @@ public record LlmTaskProperties(
     String modelOverride,
     Map<String, SamplingSettings> routes,
     CircuitBreaker circuitBreaker,
-    Path priceFile) {
+    Path priceFile,
+    Budgets budgets) {
 
   public LlmTaskProperties {
     providers = providers == null ? Map.of() : new TreeMap<>(providers);
     tasks = tasks == null ? Map.of() : new TreeMap<>(tasks);
     routes = routes == null ? Map.of() : new TreeMap<>(routes);
+    budgets = budgets == null ? new Budgets(null, null, null) : budgets;
   }
 
   /** The wire dialect of a provider. */
@@ -117,4 +123,48 @@ public record LlmTaskProperties(
    * @param cooldown how long an open circuit is skipped (runtime default 30 s)
    */
   public record CircuitBreaker(Integer failures, Duration cooldown) {}
+
+  /**
+   * Spend limits ({@code docs/spend.md}): a {@code BudgetStore} bean is where they are counted (default: in
+   * memory, this process only) and a {@code BudgetAlertListener} bean is told of crossed thresholds
+   * (default: a {@code WARN} log line).
+   *
+   * <pre>
+   * llmtask.budgets.limits[0].scope=global
+   * llmtask.budgets.limits[0].period=month
+   * llmtask.budgets.limits[0].max-usd=500
+   * llmtask.budgets.limits[1].scope=tenant
+   * llmtask.budgets.limits[1].period=day
+   * llmtask.budgets.limits[1].max-tokens=2000000
+   * llmtask.budgets.limits[2].scope=task
+   * llmtask.budgets.limits[2].task=classify
+   * llmtask.budgets.limits[2].period=1h
+   * llmtask.budgets.limits[2].max-usd=2
+   * </pre>
+   *
+   * @param limits the budgets, each {@code [i].scope} (global, task or tenant), {@code [i].period} (day, month or a
+   *     duration for a rolling window), {@code [i].max-usd} and/or {@code [i].max-tokens}, and {@code [i].task} for
+   *     a task budget; none: no spend control
+   * @param unpricedModels what a budget does with a model the rate card has no price for: {@code refuse}
+   *     (the default) or {@code count-tokens-only}
+   * @param alertAt the alert thresholds in percent of a limit (default 50, 80, 100)
+   */
+  public record Budgets(List<Limit> limits, UnpricedModelRule unpricedModels, List<Integer> alertAt) {
+    public Budgets {
+      limits = limits == null ? List.of() : List.copyOf(limits);
+    }
+  }
+
+  /**
+   * One budget.
+   *
+   * @param scope {@code global} (every call), {@code task} (the calls of one task) or {@code tenant} (each
+   *     tenant's calls apart: the {@code @Tenant} parameter or {@code CallOptions} tenant)
+   * @param task the task name of a {@code task} budget
+   * @param period {@code day} or {@code month} (calendar, UTC), or a duration such as {@code 1h} for a
+   *     rolling window
+   * @param maxUsd the limit in USD per period
+   * @param maxTokens the limit in tokens (input plus output) per period
+   */
+  public record Limit(BudgetScope scope, String task, String period, BigDecimal maxUsd, Long maxTokens) {}
 }

@@ -187,7 +187,7 @@ final class RuntimeProperties {
   }
 
   /** Runs one builder call, turning its rejection into a failure that names {@code property}. */
-  private static <T> T set(String property, Supplier<T> call) {
+  static <T> T set(String property, Supplier<T> call) {
     try {
       return call.get();
     } catch (IllegalArgumentException | IllegalStateException | NullPointerException e) {

@@ -12,6 +12,8 @@ import dev.llmtask.TelemetrySink;
 import dev.llmtask.provider.openai.OpenAiProvider;
 import dev.llmtask.spi.CallInterceptor;
 import dev.llmtask.spi.ExchangeInterceptor;
+import dev.llmtask.spring.scan.FaqDesk;
+import dev.llmtask.spring.scan.FaqService;
 import dev.llmtask.testkit.LlmSimulator;
 import dev.llmtask.testkit.RecordedRequest;
 import dev.llmtask.testkit.SimulatedReply;
@@ -32,11 +34,12 @@ import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.ComponentScan;
 import org.springframework.context.annotation.Configuration;
 
 /** The starter's property binding, its start-up failures on bad properties, and its back-off. */
 class LlmTaskAutoConfigurationTest {
-  private static final String KEY = "sk-test-never-shown-0123456789";
+  static final String KEY = "sk-test-never-shown-0123456789";
 
   static LlmSimulator simulator;
 
@@ -183,7 +186,21 @@ class LlmTaskAutoConfigurationTest {
         });
   }
 
-  private static AbstractThrowableAssert<?, ? extends Throwable> startupFailure(AssertableApplicationContext context,
+  @Test
+  void aClientFoundByComponentScanIsNotRegisteredAgain() {
+    runner.withPropertyValues("llmtask.providers.main.kind=openai",
+            "llmtask.providers.main.base-url=" + simulator.openAiBaseUrl())
+        .withUserConfiguration(ScannedTasks.class)
+        .run(context -> {
+          assertThat(context).hasNotFailed().hasSingleBean(FaqDesk.class);
+          assertThat(context.getBeanNamesForType(FaqDesk.class)).containsExactly("faqDesk_LlmTask"); // the scan's
+          assertThat(context.getBean(FaqService.class).answer("Where is my invoice?")).isNotBlank();
+          assertThat(simulator.requests("answer")).hasSize(1);
+        });
+  }
+
+  /** The context failed on {@code property}, with a message that starts with it and never shows the key. */
+  static AbstractThrowableAssert<?, ? extends Throwable> startupFailure(AssertableApplicationContext context,
       String property) {
     assertThat(context).hasFailed();
     Throwable failure = context.getStartupFailure();
@@ -227,7 +244,8 @@ class LlmTaskAutoConfigurationTest {
   @Test
   void aTaskThatDoesNotExistFailsListingTheTasks() {
     runner.withPropertyValues("llmtask.providers.main.kind=openai", "llmtask.tasks.great.timeout=5s")
-        .run(context -> startupFailure(context, "llmtask.tasks.great").hasMessageContaining("[greet, summarize]"));
+        .run(context -> startupFailure(context, "llmtask.tasks.great")
+            .hasMessageContaining("[answer, greet, summarize]"));
   }
 
   @Test
@@ -294,6 +312,10 @@ class LlmTaskAutoConfigurationTest {
       return runtime;
     }
   }
+
+  @Configuration(proxyBeanMethods = false)
+  @ComponentScan(basePackageClasses = FaqDesk.class)
+  static class ScannedTasks {}
 
   @Configuration(proxyBeanMethods = false)
   static class OwnClient {

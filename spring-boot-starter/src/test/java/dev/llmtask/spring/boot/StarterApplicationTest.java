@@ -67,7 +67,8 @@ class StarterApplicationTest {
       assertThat(in).isNotNull();
       String metadata = new String(in.readAllBytes(), StandardCharsets.UTF_8);
       assertThat(metadata).contains("\"llmtask.providers\"", "\"llmtask.tasks\"", "\"llmtask.default-provider\"",
-          "\"llmtask.price-file\"", "the provider calls go to unless a link routes them");
+          "\"llmtask.price-file\"", "the provider calls go to unless a link routes them",
+          "\"llmtask.budgets.limits\"", "\"llmtask.budgets.unpriced-models\"", "\"llmtask.budgets.alert-at\"");
     }
   }
 }
