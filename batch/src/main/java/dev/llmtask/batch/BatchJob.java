@@ -15,6 +15,9 @@ import java.util.function.Function;
  *     ticket -> desk.enrich(ticket.subject(), ticket.body()));
  * }</pre>
  *
+ * <p>The method must return the task's value type (not {@code LlmResult}, a future or a stream):
+ * outcomes carry the decoded value.
+ *
  * @param name the job's stable name, stored with each submission (1 to 64 of {@code [a-z0-9_.-]})
  * @param inputType the input's class, stored as JSON (Jackson) until the batch is reconciled
  * @param call calls one task method with the input and returns its value

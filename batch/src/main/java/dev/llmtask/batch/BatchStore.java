@@ -190,23 +190,21 @@ final class BatchStore {
   }
 
   static void submitted(DataSource ds, String submission, int part, String owner, String providerBatchId) {
-    with(ds, "record a created batch", c -> {
-      try (PreparedStatement s = c.prepareStatement("UPDATE llmtask_batch_part SET provider_batch_id = ?,"
-          + " state = 'submitted' WHERE submission = ? AND part = ? AND lease_owner = ?")) {
-        s.setString(1, providerBatchId);
-        s.setString(2, submission);
-        s.setInt(3, part);
-        s.setString(4, owner);
-        return s.executeUpdate();
-      }
-    });
+    updateHeld(ds, "record a created batch", "provider_batch_id = ?, state = 'submitted'", providerBatchId, submission,
+        part, owner);
   }
 
   static void status(DataSource ds, String submission, int part, String owner, String status) {
-    with(ds, "record a batch status", c -> {
-      try (PreparedStatement s = c.prepareStatement("UPDATE llmtask_batch_part SET provider_status = ?"
+    updateHeld(ds, "record a batch status", "provider_status = ?", status, submission, part, owner);
+  }
+
+  /** Sets one value on a part while {@code owner} holds its lease. */
+  private static void updateHeld(DataSource ds, String what, String set, String value, String submission, int part,
+      String owner) {
+    with(ds, what, c -> {
+      try (PreparedStatement s = c.prepareStatement("UPDATE llmtask_batch_part SET " + set
           + " WHERE submission = ? AND part = ? AND lease_owner = ?")) {
-        s.setString(1, status);
+        s.setString(1, value);
         s.setString(2, submission);
         s.setInt(3, part);
         s.setString(4, owner);

@@ -267,6 +267,18 @@ class LlmBatchesTest {
   }
 
   @Test
+  void aJobThatCallsNoTaskMethodIsRefusedSayingWhatItMustDo() {
+    LlmRuntime runtime = fx.openAiRuntime();
+    BatchJob<TicketDesk.Ticket, String> notATask = BatchJob.of("not-a-task", TicketDesk.Ticket.class,
+        TicketDesk.Ticket::subject);
+    LlmBatches batches = fx.batches(runtime, openAi(), notATask, Duration.ofMinutes(1));
+    assertThatThrownBy(() -> batches.submit(notATask, BatchFixture.tickets(1)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("made no task call")
+        .hasMessageContaining("LlmTasks.create");
+    assertThat(fx.sim.requests()).isEmpty();
+  }
+
+  @Test
   void aBatchApiOfAnotherProviderIsRefusedNamingWhatToUse() {
     LlmRuntime runtime = fx.openAiRuntime();
     var job = BatchFixture.job(runtime);
