@@ -16,14 +16,13 @@ import dev.llmtask.provider.anthropic.AnthropicProvider;
 import dev.llmtask.provider.openai.OpenAiProvider;
 import dev.llmtask.testkit.LlmSimulator;
 import dev.llmtask.testkit.SimulatedReply;
+import dev.llmtask.testkit.junit.LlmSimulatorExtension;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -32,25 +31,15 @@ import org.junit.jupiter.params.provider.ValueSource;
  * without {@code [DONE]}, a wrapped answer, error objects in a 200, a JSON reply to a stream, a
  * wrong base URL, oversized bodies.
  */
+@ExtendWith(LlmSimulatorExtension.class)
 class HostileProviderTest {
   private static final String VALID = RotationFixture.VALID;
   private static final TaskSpec<RotationDecision> ROTATION = RotationFixture.spec().build();
-  private static LlmSimulator sim;
+  private final LlmSimulator sim;
   private final List<CallRecord> records = new CopyOnWriteArrayList<>();
 
-  @BeforeAll
-  static void start() {
-    sim = LlmSimulator.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    sim.close();
-  }
-
-  @BeforeEach
-  void reset() {
-    sim.reset();
+  HostileProviderTest(LlmSimulator sim) {
+    this.sim = sim;
   }
 
   private LlmRuntime runtime(LlmProvider provider) {

@@ -19,6 +19,8 @@ import dev.llmtask.provider.anthropic.AnthropicProvider;
 import dev.llmtask.provider.openai.OpenAiProvider;
 import dev.llmtask.testkit.LlmSimulator;
 import dev.llmtask.testkit.SimulatedReply;
+import dev.llmtask.testkit.junit.LenientLlmSimulator;
+import dev.llmtask.testkit.junit.LlmSimulatorExtension;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,33 +30,21 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Streamed calls against the simulator's SSE, for both providers. */
+@ExtendWith(LlmSimulatorExtension.class)
 class StreamingTest {
   private static final String VALID = RotationFixture.VALID;
   private static final String DRAFT = "Hello Luna team,\nyour key \"svc-7\" can rotate within 30 days — see P-7. ✓";
-  private static LlmSimulator sim;
+  private final LlmSimulator sim;
   private final List<CallRecord> records = new CopyOnWriteArrayList<>();
 
-  @BeforeAll
-  static void start() {
-    sim = LlmSimulator.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    sim.close();
-  }
-
-  @BeforeEach
-  void reset() {
-    sim.reset();
+  StreamingTest(LlmSimulator sim) {
+    this.sim = sim;
   }
 
   static Stream<Arguments> providers() {
@@ -336,6 +326,7 @@ class StreamingTest {
     assertThat(records).singleElement().extracting(CallRecord::attempts).isEqualTo(2);
   }
 
+  @LenientLlmSimulator // the unused reply is there to be taken if the stream were wrongly re-asked
   @ParameterizedTest(name = "{0}")
   @MethodSource("providers")
   void anInvalidFinalAnswerFailsInvalidOutputWithoutAReAsk(String name, Function<LlmSimulator, LlmProvider> provider) {
