@@ -11,7 +11,6 @@ import dev.llmtask.batch.BatchApi.Terminal;
 import dev.llmtask.codegen.DeferredCalls;
 import dev.llmtask.codegen.DeferredCalls.Captured;
 import dev.llmtask.codegen.DeferredCalls.Checked;
-import dev.llmtask.codegen.DeferredCalls.Rendered;
 import dev.llmtask.provider.HttpProvider;
 import dev.llmtask.provider.ModelReply;
 import dev.llmtask.provider.ModelRequest;
@@ -148,13 +147,13 @@ public final class LlmBatches {
       Deferred deferred = defer(job, item.input());
       task = deferred.captured.spec().name();
       promptVersion = deferred.captured.spec().promptVersion();
-      byte[] line = api.line(customId, deferred.provider.requestBody(deferred.rendered.request()));
+      byte[] line = api.line(customId, deferred.provider.requestBody(deferred.request));
       if (line.length + api.overhead(1) > api.maxBytes) {
         throw new IllegalArgumentException("the request of batch item " + item.key() + " takes " + line.length
             + " bytes, more than one batch may hold (" + api.maxBytes + "): shorten its input or send it as a"
             + " synchronous call");
       }
-      byModel.computeIfAbsent(deferred.rendered.request().model(), m -> new ArrayList<>())
+      byModel.computeIfAbsent(deferred.request.model(), m -> new ArrayList<>())
           .add(new PendingItem(seq, customId, item.key(), BatchStore.json(item.input()), line));
     }
     List<Part> parts = new ArrayList<>();
@@ -206,18 +205,20 @@ public final class LlmBatches {
   }
 
   /** One item rendered: its captured call, its first turn and the provider that renders and reads it. */
-  private record Deferred(Captured<Object> captured, Rendered rendered, HttpProvider provider) {}
+  private record Deferred(Captured<Object> captured, ModelRequest request, HttpProvider provider) {}
 
-  @SuppressWarnings("unchecked")
   private <I> Deferred defer(BatchJob<I, ?> job, I input) {
     Captured<Object> captured = DeferredCalls.capture(() -> job.call().apply(input));
-    Rendered rendered = DeferredCalls.render(runtime, captured);
-    if (!(rendered.providerImpl() instanceof HttpProvider provider) || !api.renders(provider)) {
-      throw new IllegalStateException("the batch job " + job.name() + " runs on the provider " + rendered.provider()
+    DeferredCalls.Plan plan = DeferredCalls.plan(runtime, captured);
+    if (!(runtime.provider() instanceof HttpProvider provider) || !api.renders(provider)) {
+      throw new IllegalStateException("the batch job " + job.name() + " runs on the provider " + plan.provider()
           + ", which does not speak the " + api.provider() + " Batch API: build LlmBatches with the BatchApi of the"
           + " runtime's provider (BatchApi.openAi for OpenAiProvider, BatchApi.anthropic for AnthropicProvider)");
     }
-    return new Deferred(captured, rendered, provider);
+    ModelRequest request = new ModelRequest(captured.spec().name(), plan.model(), captured.invocation().systemPrompt(),
+        captured.invocation().userPrompt(), captured.spec().schema(), List.of(), 0, plan.maxOutputTokens(),
+        plan.sampling());
+    return new Deferred(captured, request, provider);
   }
 
   @SuppressWarnings("unchecked")
@@ -271,7 +272,7 @@ public final class LlmBatches {
         List<byte[]> lines = new ArrayList<>();
         for (BatchStore.ItemRow row : BatchStore.items(dataSource, open.submission(), open.part())) {
           Deferred d = defer(open.job(), row.input());
-          lines.add(api.line(row.customId(), d.provider.requestBody(d.rendered.request())));
+          lines.add(api.line(row.customId(), d.provider.requestBody(d.request)));
         }
         create(open.submission(), open.part(), lines);
         return false;
@@ -351,7 +352,7 @@ public final class LlmBatches {
         break;
     }
     Deferred d = defer(open.job(), row.input());
-    ModelRequest request = d.rendered.request();
+    ModelRequest request = d.request;
     ModelReply reply;
     try {
       reply = d.provider.readReply(request, line.httpStatus(), line.body());

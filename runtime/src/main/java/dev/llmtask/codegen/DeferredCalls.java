@@ -5,8 +5,7 @@ import dev.llmtask.LlmResult;
 import dev.llmtask.LlmRuntime;
 import dev.llmtask.LlmStream;
 import dev.llmtask.RateCard;
-import dev.llmtask.provider.LlmProvider;
-import dev.llmtask.provider.ModelRequest;
+import dev.llmtask.Sampling;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -16,8 +15,9 @@ import java.util.function.Supplier;
  * Task calls that are not sent now: for modules that submit many calls of one task through a
  * provider's Batch API and check the answers later. The processor-generated code stays the source
  * of truth: {@link #capture} runs a call of a generated task method but, instead of sending it,
- * keeps its {@link TaskSpec} and {@link Invocation}; {@link #render} turns them into the
- * {@link ModelRequest} a synchronous call would send first, and {@link #check} puts an answer through
+ * keeps its {@link TaskSpec} and {@link Invocation}; {@link #plan} resolves the route, model and
+ * sampling settings a synchronous call's first turn would use (with the invocation's prompts and the
+ * spec's schema, everything a {@code ModelRequest} needs), and {@link #check} puts an answer through
  * the same decode, Bean Validation and {@code @Check} steps as a synchronous call.
  *
  * <p>Application code does not use this class; the batch module does.
@@ -36,12 +36,15 @@ public final class DeferredCalls {
   }
 
   /**
-   * A rendered first turn.
+   * What the first turn of a synchronous call would send, resolved by the runtime's policy
+   * precedence (call options, per-task configuration, model override, annotation, defaults).
    *
-   * @param provider the name of the provider the call's route names
-   * @param request the request, as the provider would receive it
+   * @param provider the name of the provider the call goes to (the runtime's default provider)
+   * @param model the model
+   * @param maxOutputTokens the output token cap
+   * @param sampling the other sampling settings
    */
-  public record Rendered(String provider, LlmProvider providerImpl, ModelRequest request) {}
+  public record Plan(String provider, String model, int maxOutputTokens, Sampling sampling) {}
 
   /**
    * The verdict on an answer.
@@ -92,9 +95,13 @@ public final class DeferredCalls {
         + " method of a client created with LlmTasks.create(…), returning the task's value");
   }
 
-  /** The request the first turn of a synchronous call would send on {@code runtime}. */
-  public static <T> Rendered render(LlmRuntime runtime, Captured<T> call) {
-    return TaskRunners.runnerOf(runtime).render(call.spec(), call.invocation());
+  /**
+   * What the first turn of a synchronous call would send on {@code runtime}.
+   *
+   * @throws IllegalStateException when the call resolves to no model
+   */
+  public static <T> Plan plan(LlmRuntime runtime, Captured<T> call) {
+    return TaskRunners.runnerOf(runtime).plan(call.spec(), call.invocation());
   }
 
   /** Checks {@code answer} (the model's answer text) exactly as a synchronous call on {@code runtime} would. */

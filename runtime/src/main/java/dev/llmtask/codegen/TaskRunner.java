@@ -31,12 +31,12 @@ public interface TaskRunner {
   void checkRoutes(TaskSpec<?> spec);
 
   /**
-   * The request the first model turn of a blocking call would send, built from the same policy
-   * (model, sampling, output token cap); nothing is sent. For {@link DeferredCalls}.
+   * What the first model turn of a blocking call would send, resolved from the same policy (model,
+   * sampling, output token cap); nothing is sent. For {@link DeferredCalls}.
    *
    * @throws IllegalStateException when the call resolves to no model
    */
-  default <T> DeferredCalls.Rendered render(TaskSpec<T> spec, Invocation<T> invocation) {
+  default <T> DeferredCalls.Plan plan(TaskSpec<T> spec, Invocation<T> invocation) {
     throw new UnsupportedOperationException("this task runner cannot render deferred calls");
   }
 

@@ -160,16 +160,14 @@ final class Pipeline implements TaskRunner {
 
   /** The first turn of a blocking call, resolved as {@link CallState} and {@link RepairLink} resolve it, unsent. */
   @Override
-  public <T> DeferredCalls.Rendered render(TaskSpec<T> spec, Invocation<T> invocation) {
+  public <T> DeferredCalls.Plan plan(TaskSpec<T> spec, Invocation<T> invocation) {
     CallPolicy policy = CallPolicy.resolve(spec, invocation.options(), settings);
     if (policy.model() == null) {
       throw new IllegalStateException(spec.declaredBy() + " (task " + spec.name() + "): " + RepairLink.NO_MODEL);
     }
     dev.llmtask.Sampling sampling = policy.sampling(settings, defaultProviderName, policy.model());
     int maxOutputTokens = sampling.maxOutputTokens() != null ? sampling.maxOutputTokens() : settings.maxOutputTokens();
-    ModelRequest request = new ModelRequest(spec.name(), policy.model(), invocation.systemPrompt(),
-        invocation.userPrompt(), spec.schema(), List.of(), 0, maxOutputTokens, sampling);
-    return new DeferredCalls.Rendered(defaultProviderName, settings.provider(), request);
+    return new DeferredCalls.Plan(defaultProviderName, policy.model(), maxOutputTokens, sampling);
   }
 
   @Override
