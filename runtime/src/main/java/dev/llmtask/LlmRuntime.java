@@ -60,7 +60,7 @@ public final class LlmRuntime {
         b.defaultRepairs, b.backoffBase, b.backoffCap, b.maxOutputTokens, b.streamIdleTimeout, Map.copyOf(b.taskOptions),
         b.rateCard, List.copyOf(b.sinks), b.fingerprintKey, List.copyOf(b.callInterceptors),
         List.copyOf(b.exchangeInterceptors), Map.copyOf(b.routeSampling), Map.copyOf(b.contextWindows),
-        b.breakerFailures, b.breakerCooldown, b.responseStore, b.budgets).startPipeline();
+        b.breakerFailures, b.breakerCooldown, b.responseStore, b.budgets, b.rateLimits).startPipeline();
   }
 
   public static Builder builder() {
@@ -111,6 +111,7 @@ public final class LlmRuntime {
     private int breakerFailures = 5;
     private Duration breakerCooldown = Duration.ofSeconds(30);
     private BudgetPolicy budgets;
+    private dev.llmtask.ratelimit.RateLimitPolicy rateLimits;
 
     private Builder() {}
 
@@ -305,6 +306,17 @@ public final class LlmRuntime {
      */
     public Builder budgets(BudgetPolicy budgets) {
       this.budgets = Objects.requireNonNull(budgets, "budgets");
+      return this;
+    }
+
+    /**
+     * Client-side rate limits per route: before each provider attempt (retries, re-asks and fallbacks
+     * too) it takes a permit of its route and waits for it; a wait past the call's deadline ends the
+     * call {@link CallStatus#RATE_LIMITED} at once, without a request. The provider's rate-limit
+     * headers and a 429's retry-after correct the buckets; see {@code docs/spend.md}.
+     */
+    public Builder rateLimits(dev.llmtask.ratelimit.RateLimitPolicy rateLimits) {
+      this.rateLimits = Objects.requireNonNull(rateLimits, "rateLimits");
       return this;
     }
 

@@ -38,7 +38,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class RateCard {
   private static final BigDecimal MILLION = BigDecimal.valueOf(1_000_000);
-  private static final Logger LOG = LoggerFactory.getLogger(RateCard.class);
+  /** Created on the first warning only: building a runtime then spares the logging back end's start-up. */
+  private static final class Log {
+    static final Logger LOG = LoggerFactory.getLogger(RateCard.class);
+  }
   private static final RateCard EMPTY = new RateCard(Map.of());
 
   private final Map<String, Rate> rates;
@@ -88,7 +91,7 @@ public final class RateCard {
     Rate rate = rate(model);
     if (rate == null) {
       if (warned.add(String.valueOf(model))) {
-        LOG.warn("No price for model {} in the rate card: costUsd is null (unknown) for its calls. Add it with"
+        Log.LOG.warn("No price for model {} in the rate card: costUsd is null (unknown) for its calls. Add it with"
             + " RateCard.builder().model(\"{}\", …) or load a price file with RateCard.fromLiteLlm(path)", model, model);
       }
       return null;

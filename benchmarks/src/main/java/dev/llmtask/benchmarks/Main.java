@@ -4,6 +4,7 @@ import dev.llmtask.benchmarks.inprocess.InProcessRun;
 import dev.llmtask.benchmarks.loopback.LoopbackBenchmark;
 import dev.llmtask.benchmarks.loopback.StubServer;
 import dev.llmtask.benchmarks.processorscale.ProcessorScaleBenchmark;
+import dev.llmtask.benchmarks.ratelimit.RateLimitBenchmark;
 import dev.llmtask.benchmarks.startup.StartupBenchmark;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
@@ -17,11 +18,11 @@ import java.util.Set;
 /**
  * Runs the benchmarks and prints one Markdown table per section, every figure also as a ratio to the
  * hand-written baseline. {@code java -jar benchmarks/target/benchmarks.jar [--quick] [section…]}, sections:
- * {@code loopback inprocess startup processor} (default: all).
+ * {@code loopback inprocess startup processor ratelimit} (default: all).
  */
 public final class Main {
   /** The parts of the run. */
-  public enum Section { LOOPBACK, INPROCESS, STARTUP, PROCESSOR }
+  public enum Section { LOOPBACK, INPROCESS, STARTUP, PROCESSOR, RATELIMIT }
 
   /**
    * Sizes of a whole run.
@@ -31,21 +32,23 @@ public final class Main {
    * @param quickInProcessCalls calls per case when {@code jmh} is null
    * @param startup start-up child JVMs
    * @param processor processor scale
+   * @param rateLimit the client-side rate limiter against the simulator's limit
    */
   public record Plan(LoopbackBenchmark.Plan loopback, InProcessRun.Plan jmh, int quickInProcessCalls,
-      StartupBenchmark.Plan startup, ProcessorScaleBenchmark.Plan processor) {
+      StartupBenchmark.Plan startup, ProcessorScaleBenchmark.Plan processor, RateLimitBenchmark.Plan rateLimit) {
 
     /** The published run: about five minutes on 2 cores. */
     public static Plan full() {
       return new Plan(new LoopbackBenchmark.Plan(2_000, 3_000, Duration.ofSeconds(1), Duration.ofSeconds(3),
           List.of(16, 64), 2), new InProcessRun.Plan(5, 2, 5, 1), 0, new StartupBenchmark.Plan(1, 5),
-          new ProcessorScaleBenchmark.Plan(List.of(50, 500), 3));
+          new ProcessorScaleBenchmark.Plan(List.of(50, 500), 3), new RateLimitBenchmark.Plan(40, Duration.ofSeconds(10)));
     }
 
     /** A check that every piece works: seconds, numbers meaningless. */
     public static Plan quick() {
       return new Plan(new LoopbackBenchmark.Plan(20, 50, Duration.ofMillis(50), Duration.ofMillis(200),
-          List.of(4, 8), 1), null, 200, new StartupBenchmark.Plan(0, 1), new ProcessorScaleBenchmark.Plan(List.of(2), 1));
+          List.of(4, 8), 1), null, 200, new StartupBenchmark.Plan(0, 1), new ProcessorScaleBenchmark.Plan(List.of(2), 1),
+          new RateLimitBenchmark.Plan(10, Duration.ofSeconds(1)));
     }
   }
 
@@ -98,6 +101,10 @@ public final class Main {
     if (sections.contains(Section.PROCESSOR)) {
       progress(Section.PROCESSOR);
       tables.add(ProcessorScaleBenchmark.run(plan.processor()));
+    }
+    if (sections.contains(Section.RATELIMIT)) {
+      progress(Section.RATELIMIT);
+      tables.add(new RateLimitBenchmark(plan.rateLimit()).run());
     }
     return tables;
   }

@@ -19,7 +19,8 @@ class HarnessSmokeTest {
   @Test
   @Timeout(180) // a generous bound against a hang; a normal run takes well under a minute
   void everyPieceProducesEveryRowWithPositiveNumbers() throws Exception {
-    List<Table> tables = Main.run(Plan.quick(), EnumSet.allOf(Section.class));
+    // the rate-limit section counts events (zero 429s is its point): it has a test of its own below
+    List<Table> tables = Main.run(Plan.quick(), EnumSet.complementOf(EnumSet.of(Section.RATELIMIT)));
 
     assertThat(tables).extracting(Table::title).hasSize(4).satisfiesExactly(
         t -> assertThat(t).startsWith("Loopback"),
@@ -28,7 +29,8 @@ class HarnessSmokeTest {
         t -> assertThat(t).startsWith("Annotation processor"));
     assertThat(rowNames(tables.get(0))).containsExactly(
         "raw HTTP exchange, no JSON (stub cost)", "hand-written HttpClient + Jackson (baseline)",
-        "llmtask, blocking method", "llmtask, CompletableFuture method", "LangChain4j AiServices + OpenAiChatModel");
+        "llmtask, blocking method", "llmtask, CompletableFuture method",
+        "llmtask, CompletableFuture method, httpclient5 transport", "LangChain4j AiServices + OpenAiChatModel");
     assertThat(rowNames(tables.get(1))).containsExactly("hand-written: Jackson decode only (baseline)",
         "llmtask, whole pipeline, in-memory provider", "llmtask, the same plus 2 no-op call and 2 no-op exchange links",
         "LangChain4j AiServices, in-memory ChatModel");
@@ -53,6 +55,21 @@ class HarnessSmokeTest {
     }
     assertThat(tables.get(1).rows().get(0).values().get(1)).isEqualTo(1.0);
     assertThat(tables.get(2).rows().get(0).values().get(1)).isEqualTo(1.0);
+  }
+
+  @Test
+  @Timeout(60)
+  void theRateLimitSectionShowsNoProvider429WithTheLimiterAndSomeWithout() throws Exception {
+    Table table = Main.run(Plan.quick(), EnumSet.of(Section.RATELIMIT)).get(0);
+
+    assertThat(table.title()).startsWith("Client-side rate limit");
+    assertThat(rowNames(table)).containsExactly("limiter on (9/s)", "limiter off");
+    Row on = table.rows().get(0);
+    Row off = table.rows().get(1);
+    assertThat(on.values().get(2)).as("provider 429s with the limiter").isZero();
+    assertThat(on.values().get(1)).as("OK with the limiter").isPositive();
+    assertThat(off.values().get(2)).as("provider 429s without it").isPositive();
+    assertThat(off.values().get(1) + off.values().get(2)).as("without it every call is sent").isEqualTo(off.values().get(0));
   }
 
   private static List<String> rowNames(Table t) {

@@ -28,6 +28,7 @@ class IdeJarsTest {
       "runtime, llmtask-runtime, dev/llmtask/LlmRuntime",
       "processor, llmtask-processor, dev/llmtask/processor/LlmTaskProcessor",
       "testkit, llmtask-testkit, dev/llmtask/testkit/LlmSimulator",
+      "httpclient5, llmtask-httpclient5, dev/llmtask/httpclient5/ApacheAsyncTransport",
       "micrometer, llmtask-micrometer, dev/llmtask/micrometer/LlmTaskMetrics",
       "opentelemetry, llmtask-opentelemetry, dev/llmtask/opentelemetry/LlmTaskTracing",
       "spring-boot-starter, llmtask-spring-boot-starter, dev/llmtask/spring/boot/LlmTaskAutoConfiguration",

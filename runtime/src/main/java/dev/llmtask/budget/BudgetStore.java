@@ -27,4 +27,19 @@ public interface BudgetStore {
    * @return the window's spend afterwards
    */
   Spend settle(BudgetReservation reservation, Spend actual, Duration rolling, Instant now);
+
+  /**
+   * Marks that the alert of {@code threshold} was sent for the window {@code key}: true only the first
+   * time, for every runtime sharing the store, so a fleet sends each alert once per window. The runtime
+   * calls it once per threshold and window (it remembers its own marks); the default, for a store of
+   * one process, always answers true.
+   *
+   * @param expiresAt when the mark may be dropped (the window's end)
+   */
+  default boolean markAlerted(String key, int threshold, Instant expiresAt) {
+    return true;
+  }
+
+  /** Drops the mark of {@code threshold} for a rolling window whose spend fell back below it, so it may alert again. */
+  default void clearAlert(String key, int threshold) {}
 }

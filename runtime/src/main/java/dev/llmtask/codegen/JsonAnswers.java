@@ -37,8 +37,13 @@ final class JsonAnswers {
     return MAPPER.createParser(answer);
   }
 
+  /**
+   * The reader fetches its deserializer on first use rather than here: this runs when a generated
+   * client's class initializes, in a fresh JVM before its first request, while the runtime builds
+   * the deserializer on a background thread as the first exchange is in flight.
+   */
   static <T> OutputDecoder<T> root(Class<T> type) {
-    ObjectReader reader = MAPPER.readerFor(type);
+    ObjectReader reader = MAPPER.reader().without(DeserializationFeature.EAGER_DESERIALIZER_FETCH).forType(type);
     return new Validated<>(parser -> reader.readValue(parser), type);
   }
 

@@ -1,7 +1,6 @@
 package dev.llmtask.provider;
 
 import java.net.http.HttpClient;
-import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
@@ -18,31 +17,58 @@ import java.util.concurrent.CompletionException;
 final class HttpExchange {
   private HttpExchange() {}
 
-  /** Reads a provider's answer: status, headers and the whole body. */
-  @FunctionalInterface
-  public interface Reader<R> {
-    R read(int status, HttpHeaders headers, byte[] body);
-  }
-
   /**
    * Sends the request; the future completes with what {@code reader} makes of the answer. The
    * answer is read as soon as its body is complete, on the thread that received it: waiting for
    * the future {@code sendAsync} returns would add a hand-off, because the JDK completes that one
    * on the default async pool, which on a 2-core machine starts a new thread per response.
    */
-  public static <R> CompletableFuture<R> send(HttpClient client, HttpRequest request, int maxBytes, Reader<R> reader) {
+  public static <R> CompletableFuture<R> send(HttpClient client, HttpRequest request, int maxBytes, AsyncTransport.Reader<R> reader) {
     CompletableFuture<R> result = new CompletableFuture<>();
     CompletableFuture<HttpResponse<Void>> http = client.sendAsync(request, info ->
         HttpResponse.BodySubscribers.mapping(bodyOf(info, maxBytes), body -> {
           try {
             result.complete(reader.read(info.statusCode(), info.headers(), body));
           } catch (RuntimeException e) {
-            result.completeExceptionally(e instanceof ProviderException ? e
-                : HttpFailures.unreadable(info.statusCode(), e.getClass().getSimpleName(), null));
+            result.completeExceptionally(unreadable(info.statusCode(), e));
           }
           return null;
         }));
-    http.whenComplete((response, failure) -> {
+    return relayFailures(http, result);
+  }
+
+  /**
+   * Sends the request through another {@link AsyncTransport}, with the same classification of
+   * failures and the same cancellation as {@link #send}.
+   */
+  static <R> CompletableFuture<R> send(AsyncTransport transport, HttpRequest request, byte[] body, int maxBytes,
+      AsyncTransport.Reader<R> reader) {
+    CompletableFuture<R> result = new CompletableFuture<>();
+    CompletableFuture<R> exchange = transport.send(request, body, maxBytes, (status, headers, bytes) -> {
+      try {
+        return reader.read(status, headers, bytes);
+      } catch (RuntimeException e) {
+        throw unreadable(status, e);
+      }
+    });
+    exchange.whenComplete((r, f) -> {
+      if (f == null) {
+        result.complete(r);
+      }
+    });
+    return relayFailures(exchange, result);
+  }
+
+  private static ProviderException unreadable(int status, RuntimeException e) {
+    return e instanceof ProviderException pe ? pe : HttpFailures.unreadable(status, e.getClass().getSimpleName(), null);
+  }
+
+  /**
+   * Fails {@code result} with the exchange's classified failure, and cancels the exchange when
+   * {@code result} is cancelled (a plain dependent stage would not).
+   */
+  private static <R> CompletableFuture<R> relayFailures(CompletableFuture<?> exchange, CompletableFuture<R> result) {
+    exchange.whenComplete((response, failure) -> {
       if (failure != null && !result.isDone()) {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
         if (cause instanceof CancellationException) {
@@ -54,7 +80,7 @@ final class HttpExchange {
     });
     result.whenComplete((r, f) -> {
       if (result.isCancelled()) {
-        http.cancel(true);
+        exchange.cancel(true);
       }
     });
     return result;
@@ -64,7 +90,7 @@ final class HttpExchange {
    * Sends the request and waits on the calling thread ({@link HttpClient#send}, the JDK's fastest
    * path); an interrupt cancels the exchange and is rethrown.
    */
-  public static <R> R sendBlocking(HttpClient client, HttpRequest request, int maxBytes, Reader<R> reader)
+  public static <R> R sendBlocking(HttpClient client, HttpRequest request, int maxBytes, AsyncTransport.Reader<R> reader)
       throws InterruptedException {
     HttpResponse<byte[]> response;
     try {
@@ -74,10 +100,8 @@ final class HttpExchange {
     }
     try {
       return reader.read(response.statusCode(), response.headers(), response.body());
-    } catch (ProviderException e) {
-      throw e;
     } catch (RuntimeException e) {
-      throw HttpFailures.unreadable(response.statusCode(), e.getClass().getSimpleName(), null);
+      throw unreadable(response.statusCode(), e);
     }
   }
 

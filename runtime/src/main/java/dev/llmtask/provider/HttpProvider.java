@@ -22,6 +22,7 @@ public abstract class HttpProvider implements LlmProvider {
 
   private final URI endpoint;
   private final HttpClient client;
+  private final AsyncTransport asyncTransport;
   private final int maxResponseBytes;
   private final int maxEventLineChars;
 
@@ -35,8 +36,20 @@ public abstract class HttpProvider implements LlmProvider {
    * @param maxEventLineChars the longest line of an event stream; a longer one fails the attempt, not retried
    */
   protected HttpProvider(URI endpoint, HttpClient client, int maxResponseBytes, int maxEventLineChars) {
+    this(endpoint, client, null, maxResponseBytes, maxEventLineChars);
+  }
+
+  /**
+   * @param asyncTransport the transport of asynchronous, non-streamed exchanges, or {@code null} for
+   *     {@code client}'s {@code sendAsync}
+   * @param maxResponseBytes the most a response body may hold; a larger one fails the attempt, not retried
+   * @param maxEventLineChars the longest line of an event stream; a longer one fails the attempt, not retried
+   */
+  protected HttpProvider(URI endpoint, HttpClient client, AsyncTransport asyncTransport, int maxResponseBytes,
+      int maxEventLineChars) {
     this.endpoint = endpoint;
     this.client = client;
+    this.asyncTransport = asyncTransport;
     this.maxResponseBytes = ProviderSettings.maxResponseBytes(maxResponseBytes);
     this.maxEventLineChars = ProviderSettings.maxEventLineChars(maxEventLineChars);
   }
@@ -90,14 +103,17 @@ public abstract class HttpProvider implements LlmProvider {
 
   @Override
   public final CompletableFuture<ModelReply> send(ModelRequest request, Duration attemptTimeout) {
-    return HttpExchange.send(client, http(request, body(request, false), attemptTimeout, "application/json"), maxResponseBytes,
-        (status, headers, body) -> readExplained(request, status, headers, body));
+    byte[] body = body(request, false);
+    HttpRequest http = http(request, body, attemptTimeout, "application/json");
+    AsyncTransport.Reader<ModelReply> reader = (status, headers, bytes) -> readExplained(request, status, headers, bytes);
+    return asyncTransport == null ? HttpExchange.send(client, http, maxResponseBytes, reader)
+        : HttpExchange.send(asyncTransport, http, body, maxResponseBytes, reader);
   }
 
   @Override
   public final ModelReply call(ModelRequest request, Duration attemptTimeout) throws InterruptedException {
     return HttpExchange.sendBlocking(client, http(request, body(request, false), attemptTimeout, "application/json"),
-        maxResponseBytes, (status, headers, body) -> readExplained(request, status, headers, body));
+        maxResponseBytes, (status, headers, bytes) -> readExplained(request, status, headers, bytes));
   }
 
   @Override
@@ -106,7 +122,7 @@ public abstract class HttpProvider implements LlmProvider {
         streamEvents(request, listener), maxResponseBytes, maxEventLineChars, (info, bytes) -> {
           int status = info.statusCode();
           if (status < 200 || status > 299) {
-            return explained(streamError(status, info.headers(), bytes));
+            return withRateLimits(explained(streamError(status, info.headers(), bytes)), info.headers());
           }
           ProviderException error = errorBodyIn2xx(info.headers(), parseJson(bytes));
           return error != null ? error : HttpFailures.notAnEventStream(status,
@@ -115,11 +131,20 @@ public abstract class HttpProvider implements LlmProvider {
   }
 
   private ModelReply readExplained(ModelRequest request, int status, HttpHeaders headers, byte[] body) {
+    ModelReply reply;
     try {
-      return read(request, status, headers, body);
+      reply = read(request, status, headers, body);
     } catch (ProviderException e) {
-      throw explained(e);
+      throw withRateLimits(explained(e), headers);
     }
+    RateLimitHeaders limits = RateLimitHeaders.of(headers, java.time.Instant.now());
+    return limits == null ? reply : reply.withRateLimits(limits);
+  }
+
+  /** The failure with the response's rate-limit headers, for the rate limiter's pacing. */
+  private static ProviderException withRateLimits(ProviderException e, HttpHeaders headers) {
+    RateLimitHeaders limits = RateLimitHeaders.of(headers, java.time.Instant.now());
+    return limits == null ? e : e.withRateLimits(limits);
   }
 
   /** A 404 names the path asked for and the base URL form the provider expects. */

@@ -16,6 +16,7 @@ public abstract class HttpProviderBuilder<B extends HttpProviderBuilder<B>> {
   private String apiKey;
   private Duration connectTimeout = ProviderSettings.DEFAULT_CONNECT_TIMEOUT;
   private HttpClient httpClient;
+  private AsyncTransport asyncTransport;
   private int maxResponseBytes = ProviderSettings.DEFAULT_MAX_RESPONSE_BYTES;
   private int maxEventLineChars = ProviderSettings.DEFAULT_MAX_EVENT_LINE_CHARS;
   private final String[] apiKeyVariables;
@@ -64,6 +65,22 @@ public abstract class HttpProviderBuilder<B extends HttpProviderBuilder<B>> {
   public B httpClient(HttpClient client) {
     this.httpClient = Objects.requireNonNull(client, "httpClient");
     return self();
+  }
+
+  /**
+   * The transport of asynchronous, non-streamed exchanges (the task methods returning a
+   * {@code CompletableFuture}); blocking and streamed calls keep the JDK client. Default: the JDK
+   * client's {@code sendAsync}, which on fewer than 3 cores starts a thread per response (see
+   * {@link AsyncTransport}). The caller owns the transport and closes it.
+   */
+  public B asyncTransport(AsyncTransport transport) {
+    this.asyncTransport = Objects.requireNonNull(transport, "asyncTransport");
+    return self();
+  }
+
+  /** The asynchronous transport given, or {@code null} for the JDK client's. */
+  protected AsyncTransport asyncTransport() {
+    return asyncTransport;
   }
 
   /**

@@ -12,18 +12,30 @@ import java.util.Objects;
  * @param requestId the provider's request id, or {@code null}
  * @param responseId the id of the provider's response ({@code chatcmpl-…}, {@code msg_…}), or {@code null}
  * @param responseModel the model that answered, as the provider reported it, or {@code null}
+ * @param rateLimits what the response's headers said about the provider's rate limits, or {@code null}
  */
 public record ModelReply(String output, Finish finish, String refusal, Usage usage, String requestId,
-    String responseId, String responseModel) {
+    String responseId, String responseModel, RateLimitHeaders rateLimits) {
 
   public ModelReply {
     Objects.requireNonNull(finish, "finish");
     Objects.requireNonNull(usage, "usage");
   }
 
+  /** A reply without rate-limit headers. */
+  public ModelReply(String output, Finish finish, String refusal, Usage usage, String requestId,
+      String responseId, String responseModel) {
+    this(output, finish, refusal, usage, requestId, responseId, responseModel, null);
+  }
+
+  /** This reply with the response's rate-limit headers. */
+  public ModelReply withRateLimits(RateLimitHeaders headers) {
+    return new ModelReply(output, finish, refusal, usage, requestId, responseId, responseModel, headers);
+  }
+
   /** A reply without the response's id and model. */
   public ModelReply(String output, Finish finish, String refusal, Usage usage, String requestId) {
-    this(output, finish, refusal, usage, requestId, null, null);
+    this(output, finish, refusal, usage, requestId, null, null, null);
   }
 
   /** Why the model stopped generating. */

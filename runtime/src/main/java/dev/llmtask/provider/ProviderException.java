@@ -16,14 +16,32 @@ public final class ProviderException extends RuntimeException {
   private final boolean retryable;
   private final int httpStatus;
   private final transient Duration retryAfter;
+  private final transient RateLimitHeaders rateLimits;
 
   public ProviderException(CallStatus status, boolean retryable, int httpStatus, Duration retryAfter, String reason,
       Throwable cause) {
+    this(status, retryable, httpStatus, retryAfter, reason, cause, null);
+  }
+
+  /** @param rateLimits what the error response's headers said about the provider's rate limits, or {@code null} */
+  public ProviderException(CallStatus status, boolean retryable, int httpStatus, Duration retryAfter, String reason,
+      Throwable cause, RateLimitHeaders rateLimits) {
     super(Objects.requireNonNull(reason, "reason"), cause, false, false);
     this.status = Objects.requireNonNull(status, "status");
     this.retryable = retryable;
     this.httpStatus = httpStatus;
     this.retryAfter = retryAfter;
+    this.rateLimits = rateLimits;
+  }
+
+  /** The same failure with the error response's rate-limit headers. */
+  public ProviderException withRateLimits(RateLimitHeaders headers) {
+    return new ProviderException(status, retryable, httpStatus, retryAfter, getMessage(), getCause(), headers);
+  }
+
+  /** What the error response's headers said about the provider's rate limits, or {@code null}. */
+  public RateLimitHeaders rateLimits() {
+    return rateLimits;
   }
 
   /** The status the call ends with if this is its last failure. */

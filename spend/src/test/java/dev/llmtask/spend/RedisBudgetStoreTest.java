@@ -8,21 +8,17 @@ import dev.llmtask.LlmRuntime;
 import dev.llmtask.LlmTaskException;
 import dev.llmtask.RateCard;
 import dev.llmtask.budget.Budget;
+import dev.llmtask.budget.BudgetAlert;
 import dev.llmtask.budget.BudgetPeriod;
 import dev.llmtask.budget.BudgetPolicy;
 import dev.llmtask.budget.BudgetReservation;
 import dev.llmtask.budget.Spend;
 import dev.llmtask.codegen.Invocation;
-import dev.llmtask.codegen.OutputDecoder;
-import dev.llmtask.codegen.OutputSchema;
 import dev.llmtask.codegen.TaskSpec;
 import dev.llmtask.provider.openai.OpenAiProvider;
 import dev.llmtask.spend.redis.RedisBudgetStore;
-import dev.llmtask.testkit.LlmSimulator;
 import dev.llmtask.testkit.SimulatedReply;
-import java.io.IOException;
 import java.math.BigDecimal;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -32,46 +28,12 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import redis.embedded.RedisServer;
 
 /** The Redis budget store on a real redis-server over loopback, shared by two runtimes. */
-class RedisBudgetStoreTest {
-  record Verdict(String priority) {}
-
-  private static final String SCHEMA = "{\"type\":\"object\",\"properties\":{\"priority\":{\"type\":\"string\"}},"
-      + "\"required\":[\"priority\"],\"additionalProperties\":false}";
-  private static final TaskSpec<Verdict> TASK = TaskSpec.builder("classify", OutputDecoder.of(Verdict.class))
-      .declaredBy("dev.llmtask.spend.Triage#classify").promptVersion("triage@1").model("gpt-4o-mini")
-      .timeout(Duration.ofSeconds(30)).maxRetries(0).repairs(0)
-      .schema(new OutputSchema("classify", SCHEMA, SCHEMA)).build();
-  private static final String PROMPT = "Classify this support ticket: the CI is down since the key rotation";
+class RedisBudgetStoreTest extends RedisAndSimulator {
+  private static final TaskSpec<Verdict> TASK = task(Duration.ofSeconds(30));
   private static final int OUTPUT_CAP = 100;
-  private static LlmSimulator sim;
-  private static RedisServer redis;
-  private static String uri;
-
-  @BeforeAll
-  static void start() throws IOException {
-    sim = LlmSimulator.start();
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
-    redis = RedisServer.newRedisServer().port(port).bind("127.0.0.1").setting("save \"\"").setting("appendonly no").build();
-    redis.start();
-    uri = "redis://127.0.0.1:" + port;
-  }
-
-  @AfterAll
-  static void stop() throws IOException {
-    sim.close();
-    if (redis.isActive()) {
-      redis.stop();
-    }
-  }
 
   private static LlmRuntime runtime(RedisBudgetStore store, long maxTokens) {
     return LlmRuntime.builder()
@@ -126,6 +88,36 @@ class RedisBudgetStoreTest {
           Spend.UNLIMITED);
       assertThat(probe.total().tokens()).as("spent, settled").isEqualTo(estimate * 10).isLessThanOrEqualTo(limit);
     }
+  }
+
+  @Test
+  void anAlertThresholdFiresOncePerWindowAcrossRuntimesSharingTheStore() {
+    sim.reset();
+    long estimate = (PROMPT.length() + SCHEMA.length() + 3) / 4 + OUTPUT_CAP;
+    for (int i = 0; i < 3; i++) {
+      sim.enqueue(SimulatedReply.json("{\"priority\":\"high\"}").withUsage((int) (estimate - OUTPUT_CAP), OUTPUT_CAP, 0));
+    }
+    List<BudgetAlert> alerts = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try (RedisBudgetStore a = RedisBudgetStore.create(uri, "alerts:"); RedisBudgetStore b = RedisBudgetStore.create(uri, "alerts:")) {
+      Budget budget = Budget.global(BudgetPeriod.DAY).maxTokens(estimate * 4);
+      LlmRuntime first = alerting(a, budget, alerts);
+      LlmRuntime second = alerting(b, budget, alerts);
+
+      TASK.callForResult(first, Invocation.user(PROMPT)); // 25 %
+      TASK.callForResult(second, Invocation.user(PROMPT)); // 50 %: the alert
+      TASK.callForResult(first, Invocation.user(PROMPT)); // 75 %: the first runtime has not alerted, the fleet has
+
+      assertThat(alerts).singleElement().satisfies(alert -> assertThat(alert.thresholdPercent()).isEqualTo(50));
+    }
+  }
+
+  private static LlmRuntime alerting(RedisBudgetStore store, Budget budget, List<BudgetAlert> alerts) {
+    return LlmRuntime.builder()
+        .provider(OpenAiProvider.builder().baseUrl(sim.openAiBaseUrl()).apiKey("sk-test-spend").build())
+        .rateCard(RateCard.illustrative())
+        .maxOutputTokens(OUTPUT_CAP)
+        .budgets(BudgetPolicy.builder().store(store).alertAt(50).alertListener(alerts::add).budget(budget).build())
+        .build();
   }
 
   private static void awaitQuietly(CountDownLatch latch) {

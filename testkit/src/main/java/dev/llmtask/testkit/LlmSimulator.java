@@ -98,6 +98,8 @@ public final class LlmSimulator implements AutoCloseable {
   /** What the providers' prompt caches would report for each request. */
   private final PromptCacheModel promptCache = new PromptCacheModel();
   private final BatchApiSimulation batchApi;
+  /** The provider-side rate limits per model, when set. */
+  private final SimulatedRateLimits rateLimits = new SimulatedRateLimits();
   private final Deque<SimulatedReply> globalQueue = new ArrayDeque<>();
   /** Replies for the requests that match, in enqueue order; the first match is used up. */
   private final List<MatchedReply> matchedReplies = new ArrayList<>();
@@ -443,8 +445,38 @@ public final class LlmSimulator implements AutoCloseable {
     return batchApi.batchCount();
   }
 
-  /** Clears the reply queues, the random faults, the recorded requests, the closed streams and the prompt-cache model. */
+  /**
+   * Meters {@code model} as a provider does: at most {@code requests} requests and {@code tokens}
+   * tokens per {@code period} (token buckets that start full and refill evenly; a request's tokens
+   * are its body's characters / 4 plus its output cap). A request over the limit is answered 429
+   * with {@code retry-after}/{@code retry-after-ms}; every answer for the model carries the
+   * provider's rate-limit headers ({@code x-ratelimit-*} on the OpenAI endpoint, {@code
+   * anthropic-ratelimit-*} on the Anthropic one). A period shorter than a minute scales a per-minute
+   * limit down for fast tests: 2 requests per second stand for 120 RPM. Kept until {@link #reset()}.
+   *
+   * <pre>{@code
+   * sim.rateLimit("gpt-4o-mini", 60, 150_000, Duration.ofMinutes(1));
+   * }</pre>
+   */
+  public LlmSimulator rateLimit(String model, long requests, long tokens, Duration period) {
+    Objects.requireNonNull(model, "model");
+    Objects.requireNonNull(period, "period");
+    if (requests < 1 || tokens < 1 || period.isZero() || period.isNegative()) {
+      throw new IllegalArgumentException("a simulated rate limit needs at least 1 request and 1 token per positive"
+          + " period, was " + requests + " requests, " + tokens + " tokens per " + period);
+    }
+    rateLimits.limit(model, requests, tokens, period);
+    return this;
+  }
+
+  /** How many requests the {@linkplain #rateLimit rate limits} answered 429 since the last {@link #reset()}. */
+  public long rateLimitedRequests() {
+    return rateLimits.refused();
+  }
+
+  /** Clears the reply queues, the random faults, the recorded requests, the closed streams, the rate limits, the Batch API state and the prompt-cache model. */
   public void reset() {
+    rateLimits.reset();
     batchApi.reset();
     synchronized (lock) {
       globalQueue.clear();
@@ -530,7 +562,8 @@ public final class LlmSimulator implements AutoCloseable {
       index = requestCount++;
       recorded.add(request);
       if (isOpenAi || isAnthropic) {
-        reply = takeReply(request);
+        // a request over a simulated rate limit is answered 429 and leaves the scripted replies queued
+        reply = rateLimits.admit(wire.provider(), request.model(), json, body.length(), () -> takeReply(request));
       }
     }
     int[] cache = isOpenAi || isAnthropic ? promptCache.account(wire.provider(), json) : new int[2];

@@ -10,10 +10,11 @@ public final class Contenders {
   public static final String BASELINE = "baseline";
   public static final String LLMTASK = "llmtask";
   public static final String LLMTASK_ASYNC = "llmtask-async";
+  public static final String LLMTASK_ASYNC_HTTPCLIENT5 = "llmtask-async-httpclient5";
   public static final String LANGCHAIN4J = "langchain4j";
 
   /** Every id, the stub-cost floor first and the baseline second. */
-  public static final List<String> ALL = List.of(RAW, BASELINE, LLMTASK, LLMTASK_ASYNC, LANGCHAIN4J);
+  public static final List<String> ALL = List.of(RAW, BASELINE, LLMTASK, LLMTASK_ASYNC, LLMTASK_ASYNC_HTTPCLIENT5, LANGCHAIN4J);
 
   private Contenders() {}
 
@@ -24,6 +25,7 @@ public final class Contenders {
       case BASELINE -> new HandWrittenClient(baseUrl);
       case LLMTASK -> LlmtaskClient.openAi(baseUrl, false);
       case LLMTASK_ASYNC -> LlmtaskClient.openAi(baseUrl, true);
+      case LLMTASK_ASYNC_HTTPCLIENT5 -> LlmtaskClient.openAiOnApacheTransport(baseUrl);
       case LANGCHAIN4J -> LangChain4jClient.openAi(baseUrl);
       default -> throw new IllegalArgumentException("unknown contender '" + id + "'; one of " + ALL);
     };

@@ -4,6 +4,7 @@ import dev.llmtask.LlmRuntime;
 import dev.llmtask.LlmTasks;
 import dev.llmtask.RateCard;
 import dev.llmtask.benchmarks.rotation.RotationDecision;
+import dev.llmtask.httpclient5.ApacheAsyncTransport;
 import dev.llmtask.benchmarks.rotation.RotationDesk;
 import dev.llmtask.benchmarks.rotation.Scenario;
 import dev.llmtask.provider.LlmProvider;
@@ -19,12 +20,13 @@ import java.util.concurrent.CompletableFuture;
 public final class LlmtaskClient implements Contender {
   private final RotationDesk desk;
   private final boolean async;
+  private final String name;
 
   private LlmtaskClient(LlmProvider provider, boolean async) {
-    this(provider, async, 0, 0);
+    this(provider, async, 0, 0, async ? "llmtask, CompletableFuture method" : "llmtask, blocking method");
   }
 
-  private LlmtaskClient(LlmProvider provider, boolean async, int callLinks, int exchangeLinks) {
+  private LlmtaskClient(LlmProvider provider, boolean async, int callLinks, int exchangeLinks, String name) {
     LlmRuntime.Builder builder = LlmRuntime.builder()
         .provider(provider)
         .rateCard(RateCard.none())
@@ -38,11 +40,23 @@ public final class LlmtaskClient implements Contender {
     LlmRuntime runtime = builder.build();
     this.desk = LlmTasks.create(RotationDesk.class, runtime);
     this.async = async;
+    this.name = name;
   }
 
   /** The OpenAI provider pointed at {@code baseUrl}; {@code async} picks the task method returning a future. */
   public static LlmtaskClient openAi(URI baseUrl, boolean async) {
     return new LlmtaskClient(OpenAiProvider.builder().baseUrl(baseUrl).apiKey(HttpClients.API_KEY).build(), async);
+  }
+
+  /**
+   * The OpenAI provider pointed at {@code baseUrl}, its asynchronous exchanges on
+   * {@code llmtask-httpclient5}'s transport (Apache HttpClient 5's I/O reactor); the task method
+   * returning a future.
+   */
+  public static LlmtaskClient openAiOnApacheTransport(URI baseUrl) {
+    return new LlmtaskClient(OpenAiProvider.builder().baseUrl(baseUrl).apiKey(HttpClients.API_KEY)
+        .asyncTransport(ApacheAsyncTransport.builder().connectTimeout(HttpClients.CONNECT_TIMEOUT).build()).build(),
+        true, 0, 0, "llmtask, CompletableFuture method, httpclient5 transport");
   }
 
   /** Any provider, e.g. one answering from memory. */
@@ -52,12 +66,12 @@ public final class LlmtaskClient implements Contender {
 
   /** Any provider, with {@code callLinks} no-op call interceptors and {@code exchangeLinks} no-op exchange interceptors. */
   public static LlmtaskClient withNoOpLinks(LlmProvider provider, int callLinks, int exchangeLinks) {
-    return new LlmtaskClient(provider, false, callLinks, exchangeLinks);
+    return new LlmtaskClient(provider, false, callLinks, exchangeLinks, "llmtask, blocking method");
   }
 
   @Override
   public String name() {
-    return async ? "llmtask, CompletableFuture method" : "llmtask, blocking method";
+    return name;
   }
 
   @Override

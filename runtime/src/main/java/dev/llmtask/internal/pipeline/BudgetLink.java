@@ -142,12 +142,13 @@ final class BudgetLink implements ExchangeInterceptor {
     for (int threshold : policy.alertThresholds()) {
       String key = w.key + "@" + threshold;
       if (percent < threshold) {
-        if (rolling) {
-          alerted.remove(key); // a rolling window that fell back below may cross again
+        if (rolling && alerted.remove(key)) { // a rolling window that fell back below may cross again
+          clearMark(w, threshold);
         }
         continue;
       }
-      if (alerted.add(key)) {
+      // once per JVM here, once per fleet in a shared store
+      if (alerted.add(key) && firstMark(w, threshold)) {
         if (!rolling) {
           forgetEndedWindows(w);
         }
@@ -160,6 +161,26 @@ final class BudgetLink implements ExchangeInterceptor {
     }
   }
 
+  /** Whether this alert is the first of its window in the store; a store that fails leaves it to this runtime. */
+  private boolean firstMark(Window w, int threshold) {
+    Instant now = policy.clock().instant();
+    BudgetPeriod period = w.budget.period();
+    Instant expires = period.rollingWindow() != null ? now.plus(period.rollingWindow()) : period.endAfter(now);
+    try {
+      return policy.store().markAlerted(w.key, threshold, expires);
+    } catch (RuntimeException e) {
+      return true;
+    }
+  }
+
+  private void clearMark(Window w, int threshold) {
+    try {
+      policy.store().clearAlert(w.key, threshold);
+    } catch (RuntimeException e) {
+      // the mark expires with its window
+    }
+  }
+
   /** Drops the alert marks of this budget's earlier calendar windows, so the set does not grow without end. */
   private void forgetEndedWindows(Window w) {
     String scope = w.scope + "|";
@@ -168,7 +189,8 @@ final class BudgetLink implements ExchangeInterceptor {
     alerted.removeIf(k -> k.startsWith(scope) && k.contains(budget) && !k.startsWith(current));
   }
 
-  private static int promptChars(ModelRequest request) {
+  /** The characters of everything the request sends the model; 4 make a token in the estimates. */
+  static int promptChars(ModelRequest request) {
     long chars = request.userPrompt().length() + request.schema().openAi().length()
         + (request.systemPrompt() == null ? 0 : request.systemPrompt().length());
     for (ModelRequest.Repair r : request.repairs()) {

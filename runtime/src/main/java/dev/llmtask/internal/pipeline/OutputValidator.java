@@ -58,9 +58,26 @@ final class OutputValidator {
   void prepare(OutputDecoder<?> decoder) {
     Class<?> type = decoder.validatedType();
     if (type != null && prepared.add(type)) {
-      Thread t = new Thread(() -> warmUp(validator.join(), type), "llmtask-validator-prepare");
+      Thread t = new Thread(() -> {
+        warmUp(decoder);
+        warmUp(validator.join(), type);
+      }, "llmtask-validator-prepare");
       t.setDaemon(true);
       t.start();
+    }
+  }
+
+  /**
+   * Has Jackson build the decoder's deserializers (tens of milliseconds in a fresh JVM, the root
+   * decoders fetch them on first use) by decoding an empty object, which fails for any record with a
+   * required property; the outcome is discarded. A decoder with a validated type is the runtime's own
+   * and has no side effects.
+   */
+  private static void warmUp(OutputDecoder<?> decoder) {
+    try (JsonParser parser = JSON.createParser("{}")) {
+      decoder.decode(parser);
+    } catch (IOException | RuntimeException e) {
+      // only a warm-up: the call's own decode reports any problem
     }
   }
 
@@ -111,8 +128,11 @@ final class OutputValidator {
     // ParameterMessageInterpolator: standard messages without an expression-language dependency.
     // No META-INF/validation.xml is read (answers are checked by their annotations alone), which
     // spares start-up the XML parser; every property is traversable, as without JPA, so caching the
-    // resolver's answers (a map and a holder per constraint on every validate) would be waste.
-    return Validation.byProvider(HibernateValidator.class).configure()
+    // resolver's answers (a map and a holder per constraint on every validate) would be waste. The
+    // provider is given, not looked up: no ServiceLoader scan of every jar on the class path.
+    return Validation.byProvider(HibernateValidator.class)
+        .providerResolver(() -> List.of(new HibernateValidator()))
+        .configure()
         .ignoreXmlConfiguration()
         .traversableResolver(ALL_TRAVERSABLE)
         .enableTraversableResolverResultCache(false)

@@ -40,6 +40,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * exchange links  RetryLink         classified retries with backoff (Failsafe)
  *                 user ExchangeInterceptors, in the order registered
  *                 BudgetLink        reserves each attempt's estimated spend, or refuses it (when budgets are set)
+ *                 RateLimitLink     takes a permit of the attempt's route and waits for it (when rate limits are set)
  *                 ProviderLink      the HTTP exchange, as the call's mode needs it
  * </pre>
  *
@@ -93,6 +94,9 @@ final class Pipeline implements TaskRunner {
     this.exchangeBuiltIns = exchanges.size();
     if (settings.budgets() != null) {
       exchanges.add(new BudgetLink(settings.budgets(), settings.rateCard()));
+    }
+    if (settings.rateLimits() != null) {
+      exchanges.add(new RateLimitLink(settings.rateLimits()));
     }
     exchanges.add(new ProviderLink(settings.providers()));
     this.exchangeLinks = exchanges.toArray(ExchangeInterceptor[]::new);

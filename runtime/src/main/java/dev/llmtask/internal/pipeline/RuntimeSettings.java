@@ -25,6 +25,7 @@ import java.util.Map;
  * @param breakerFailures failed calls in a row that open a route's circuit
  * @param breakerCooldown how long an open circuit stays open before a probe goes through
  * @param budgets the spend limits checked before each provider attempt, or {@code null} for none
+ * @param rateLimits the client-side rate limits each provider attempt waits for, or {@code null} for none
  */
 public record RuntimeSettings(
     LlmProvider provider,
@@ -50,7 +51,8 @@ public record RuntimeSettings(
     int breakerFailures,
     Duration breakerCooldown,
     ResponseStore responseStore,
-    dev.llmtask.budget.BudgetPolicy budgets) {
+    dev.llmtask.budget.BudgetPolicy budgets,
+    dev.llmtask.ratelimit.RateLimitPolicy rateLimits) {
 
   /** The engine that runs the calls of a runtime with these settings; it starts two daemon scheduler threads. */
   public TaskRunner startPipeline() {

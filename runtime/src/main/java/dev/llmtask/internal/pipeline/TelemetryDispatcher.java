@@ -8,7 +8,10 @@ import org.slf4j.LoggerFactory;
 
 /** Delivers each record to every sink; a failing sink is logged and never breaks the call. */
 final class TelemetryDispatcher {
-  private static final Logger LOG = LoggerFactory.getLogger(TelemetryDispatcher.class);
+  /** Created on the first failure only: a fresh JVM's first call then spares the logging back end's start-up. */
+  private static final class Log {
+    static final Logger LOG = LoggerFactory.getLogger(TelemetryDispatcher.class);
+  }
 
   private final List<TelemetrySink> sinks;
 
@@ -22,7 +25,7 @@ final class TelemetryDispatcher {
         sink.accept(record);
       } catch (RuntimeException e) {
         // The sink's own exception text is the sink author's; log only its type with the record's ids.
-        LOG.warn("telemetry sink {} failed with {} for task={} trace_id={}", sink.getClass().getName(),
+        Log.LOG.warn("telemetry sink {} failed with {} for task={} trace_id={}", sink.getClass().getName(),
             e.getClass().getName(), record.task(), record.traceId());
       }
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.llmtask.Sampling;
+import dev.llmtask.provider.AsyncTransport;
 import dev.llmtask.provider.HttpFailures;
 import dev.llmtask.provider.HttpProvider;
 import dev.llmtask.provider.HttpProviderBuilder;
@@ -49,9 +50,9 @@ public final class AnthropicProvider extends HttpProvider {
   /** Tasks whose system prompt carries a prompt-cache breakpoint; {@code null}: every task. */
   private final java.util.Set<String> cachedSystemPrompts;
 
-  private AnthropicProvider(URI baseUrl, String key, HttpClient client, int maxResponseBytes, int maxEventLineChars,
+  private AnthropicProvider(URI baseUrl, String key, HttpClient client, AsyncTransport asyncTransport, int maxResponseBytes, int maxEventLineChars,
       java.util.Set<String> cachedSystemPrompts) {
-    super(ProviderSettings.endpoint(baseUrl, "v1/messages"), client, maxResponseBytes, maxEventLineChars);
+    super(ProviderSettings.endpoint(baseUrl, "v1/messages"), client, asyncTransport, maxResponseBytes, maxEventLineChars);
     this.apiKey = key;
     this.cachedSystemPrompts = cachedSystemPrompts;
   }
@@ -313,7 +314,7 @@ public final class AnthropicProvider extends HttpProvider {
 
     public AnthropicProvider build() {
       java.util.Set<String> cached = cacheEverySystemPrompt ? null : java.util.Set.copyOf(cachedSystemPrompts);
-      return new AnthropicProvider(baseUrl(), resolvedApiKey(), client(), maxResponseBytes(), maxEventLineChars(), cached);
+      return new AnthropicProvider(baseUrl(), resolvedApiKey(), client(), asyncTransport(), maxResponseBytes(), maxEventLineChars(), cached);
     }
   }
 }

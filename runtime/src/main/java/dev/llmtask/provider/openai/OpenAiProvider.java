@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.llmtask.provider.AsyncTransport;
 import dev.llmtask.provider.HttpFailures;
 import dev.llmtask.provider.HttpProvider;
 import dev.llmtask.provider.HttpProviderBuilder;
@@ -52,9 +53,9 @@ public final class OpenAiProvider extends HttpProvider {
   private final java.util.Map<String, String> promptCacheKeys;
   private final boolean promptCacheKeyPerTask;
 
-  private OpenAiProvider(URI baseUrl, String key, HttpClient client, int maxResponseBytes, int maxEventLineChars,
+  private OpenAiProvider(URI baseUrl, String key, HttpClient client, AsyncTransport asyncTransport, int maxResponseBytes, int maxEventLineChars,
       java.util.Map<String, String> promptCacheKeys, boolean promptCacheKeyPerTask) {
-    super(ProviderSettings.endpoint(baseUrl, "chat/completions"), client, maxResponseBytes, maxEventLineChars);
+    super(ProviderSettings.endpoint(baseUrl, "chat/completions"), client, asyncTransport, maxResponseBytes, maxEventLineChars);
     this.authorization = key == null ? null : "Bearer " + key;
     this.promptCacheKeys = promptCacheKeys;
     this.promptCacheKeyPerTask = promptCacheKeyPerTask;
@@ -283,7 +284,7 @@ public final class OpenAiProvider extends HttpProvider {
     }
 
     public OpenAiProvider build() {
-      return new OpenAiProvider(baseUrl(), resolvedApiKey(), client(), maxResponseBytes(), maxEventLineChars(),
+      return new OpenAiProvider(baseUrl(), resolvedApiKey(), client(), asyncTransport(), maxResponseBytes(), maxEventLineChars(),
           java.util.Map.copyOf(promptCacheKeys), promptCacheKeyPerTask);
     }
   }

@@ -26,7 +26,8 @@ import java.util.UUID;
  *     .budget(Budget.global(BudgetPeriod.DAY).maxUsd(new BigDecimal("50"))).build();
  * }</pre>
  *
- * A Redis failure fails the attempt (the budget cannot be checked, so it is not passed silently).
+ * Budget alerts are marked in Redis too ({@code SET NX}), so each threshold alerts once per window for
+ * the whole fleet. A Redis failure fails the attempt (the budget cannot be checked, so it is not passed silently).
  * Calls block on Redis for the script's round trip. Close the store when the runtime is done.
  */
 public final class RedisBudgetStore implements BudgetStore, AutoCloseable {
@@ -131,6 +132,19 @@ public final class RedisBudgetStore implements BudgetStore, AutoCloseable {
     Spend delta = actual.minus(reservation.amount());
     return spend(run(settleSha, SETTLE, reservation.key(), now, rolling, reservation.id(), Long.toString(delta.nanoUsd()),
         Long.toString(delta.tokens()), Long.toString(actual.nanoUsd()), Long.toString(actual.tokens())));
+  }
+
+  /** One {@code SET NX} per threshold and window: only the first instance to cross it sends the alert. */
+  @Override
+  public boolean markAlerted(String key, int threshold, Instant expiresAt) {
+    String set = redis.set(prefix + key + ":alert:" + threshold, "1",
+        io.lettuce.core.SetArgs.Builder.nx().pxAt(expiresAt.plus(GRACE).toEpochMilli()));
+    return "OK".equals(set);
+  }
+
+  @Override
+  public void clearAlert(String key, int threshold) {
+    redis.del(prefix + key + ":alert:" + threshold);
   }
 
   private List<String> run(String sha, String script, String key, Instant now, Duration rolling, String... args) {
