@@ -29,4 +29,29 @@ public interface TaskRunner {
    * @throws IllegalStateException naming the task, the route and what to change
    */
   void checkRoutes(TaskSpec<?> spec);
+
+  /**
+   * What the first model turn of a blocking call would send, resolved from the same policy (model,
+   * sampling, output token cap); nothing is sent. For {@link DeferredCalls}.
+   *
+   * @throws IllegalStateException when the call resolves to no model
+   */
+  default <T> DeferredCalls.Plan plan(TaskSpec<T> spec, Invocation<T> invocation) {
+    throw new UnsupportedOperationException("this task runner cannot render deferred calls");
+  }
+
+  /** Checks an answer exactly as a synchronous call does: decode, Bean Validation, {@code @Check}. */
+  default <T> DeferredCalls.Checked<T> check(TaskSpec<T> spec, Invocation<T> invocation, String answer) {
+    throw new UnsupportedOperationException("this task runner cannot check deferred answers");
+  }
+
+  /** Delivers a record of a call made outside the pipeline to the runtime's telemetry sinks. */
+  default void deliver(dev.llmtask.CallRecord record) {
+    throw new UnsupportedOperationException("this task runner has no telemetry");
+  }
+
+  /** The runtime's rate card. */
+  default dev.llmtask.RateCard rateCard() {
+    return dev.llmtask.RateCard.none();
+  }
 }

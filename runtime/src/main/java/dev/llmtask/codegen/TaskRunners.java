@@ -37,6 +37,12 @@ public final class TaskRunners {
   }
 
   static TaskRunner of(LlmRuntime runtime) {
+    TaskRunner capturing = DeferredCalls.capturing();
+    return capturing != null ? capturing : accessor.apply(Objects.requireNonNull(runtime, "runtime"));
+  }
+
+  /** The runtime's own runner, even while {@link DeferredCalls#capture} runs. */
+  static TaskRunner runnerOf(LlmRuntime runtime) {
     return accessor.apply(Objects.requireNonNull(runtime, "runtime"));
   }
 }

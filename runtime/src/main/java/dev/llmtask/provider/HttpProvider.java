@@ -156,6 +156,24 @@ public abstract class HttpProvider implements LlmProvider {
         + baseUrlAdvice());
   }
 
+  /**
+   * The JSON body a non-streamed request would send, without sending it: what a provider's Batch
+   * API takes as one item's request.
+   */
+  public final byte[] requestBody(ModelRequest request) {
+    return body(request, false);
+  }
+
+  /**
+   * Reads a response body to {@code request} that arrived by other means than this provider's own
+   * exchange (an item of a Batch API's results), exactly as a synchronous reply is read.
+   *
+   * @throws ProviderException the classified failure the body or status describes
+   */
+  public final ModelReply readReply(ModelRequest request, int status, byte[] body) {
+    return read(request, status, HttpHeaders.of(java.util.Map.of(), (name, value) -> true), body);
+  }
+
   /** The most a response body may hold, in bytes. */
   protected final int maxResponseBytes() {
     return maxResponseBytes;

@@ -97,6 +97,7 @@ public final class LlmSimulator implements AutoCloseable {
   private final Object lock = new Object();
   /** What the providers' prompt caches would report for each request. */
   private final PromptCacheModel promptCache = new PromptCacheModel();
+  private final BatchApiSimulation batchApi;
   /** The provider-side rate limits per model, when set. */
   private final SimulatedRateLimits rateLimits = new SimulatedRateLimits();
   private final Deque<SimulatedReply> globalQueue = new ArrayDeque<>();
@@ -115,6 +116,7 @@ public final class LlmSimulator implements AutoCloseable {
 
   private LlmSimulator(int port, long seed) throws IOException {
     this.seed = seed;
+    this.batchApi = new BatchApiSimulation(seed);
     int serverNumber = SERVER_COUNT.incrementAndGet();
     this.executor = Executors.newCachedThreadPool(daemonThreads("llmtask-simulator-" + serverNumber));
     this.server =
@@ -416,6 +418,34 @@ public final class LlmSimulator implements AutoCloseable {
   }
 
   /**
+   * How many retrievals of a Batch API batch each status lasts (default 1: every {@code GET} of a
+   * batch moves it one step on; OpenAI validating, in_progress, finalizing, then completed or
+   * expired; Anthropic in_progress, then ended after twice this many).
+   */
+  public LlmSimulator batchPollsPerStatus(int polls) {
+    batchApi.pollsPerStatus(polls);
+    return this;
+  }
+
+  /**
+   * Seeded fault rates of Batch API items (each a probability; default 0): an item that fails with a
+   * provider error (OpenAI: a line with {@code status_code} 500 in the error file; Anthropic: an
+   * {@code errored} result), one answered with {@code {}}, which the task's schema rejects, and one that
+   * expired (OpenAI: {@code batch_expired} in the error file, and the batch ends {@code expired};
+   * Anthropic: an {@code expired} result). Every other item is answered as a synchronous call of its
+   * request would be: scripted replies first, else a generated schema-valid answer.
+   */
+  public LlmSimulator batchFaults(double providerErrors, double invalidAnswers, double expired) {
+    batchApi.faults(providerErrors, invalidAnswers, expired);
+    return this;
+  }
+
+  /** The Batch API batches created since the start or the last {@link #reset()}, both APIs counted. */
+  public int batchesCreated() {
+    return batchApi.batchCount();
+  }
+
+  /**
    * Meters {@code model} as a provider does: at most {@code requests} requests and {@code tokens}
    * tokens per {@code period} (token buckets that start full and refill evenly; a request's tokens
    * are its body's characters / 4 plus its output cap). A request over the limit is answered 429
@@ -444,9 +474,10 @@ public final class LlmSimulator implements AutoCloseable {
     return rateLimits.refused();
   }
 
-  /** Clears the reply queues, the random faults, the recorded requests, the closed streams, the rate limits and the prompt-cache model. */
+  /** Clears the reply queues, the random faults, the recorded requests, the closed streams, the rate limits, the Batch API state and the prompt-cache model. */
   public void reset() {
     rateLimits.reset();
+    batchApi.reset();
     synchronized (lock) {
       globalQueue.clear();
       matchedReplies.clear();
@@ -507,6 +538,16 @@ public final class LlmSimulator implements AutoCloseable {
     Map<String, String> headers = redactedHeaders(exchange.getRequestHeaders());
     JsonNode json = parse(body);
 
+    if (BatchApiSimulation.handles(path)) {
+      synchronized (lock) {
+        requestCount++;
+        recorded.add(new RecordedRequest(method, path, headers, body, json, null,
+            path.startsWith("/v1/messages") ? "anthropic" : "openai", receivedAt, receivedNanos));
+      }
+      send(exchange, batchApi.serve(method, path, exchange.getRequestHeaders().getFirst("content-type"), bodyBytes,
+          this::answerBatchItem, baseUrl().toString()));
+      return;
+    }
     boolean isOpenAi = "POST".equals(method) && OpenAiWire.PATH.equals(path);
     boolean isAnthropic = "POST".equals(method) && AnthropicWire.PATH.equals(path);
     ProviderWire wire = isOpenAi ? openAi : isAnthropic ? anthropic : guessWire(headers);
@@ -535,6 +576,45 @@ public final class LlmSimulator implements AutoCloseable {
       return;
     }
     respond(exchange, wire, ctx, body, reply == null ? SimulatedReply.generated() : reply);
+  }
+
+  /**
+   * One Batch API item's request, answered as a synchronous call of it would be: a scripted reply
+   * first (an error, a fixed answer, a refusal), else a generated schema-valid answer. A body the
+   * batch simulation marked invalid is answered with {@code {}}.
+   */
+  private WireResponse answerBatchItem(String path, String markedBody) {
+    boolean invalid = BatchApiSimulation.markedInvalid(markedBody);
+    String body = BatchApiSimulation.unmarked(markedBody);
+    ProviderWire wire = AnthropicWire.PATH.equals(path) ? anthropic : openAi;
+    JsonNode json = parse(body);
+    long index;
+    SimulatedReply reply;
+    synchronized (lock) {
+      index = requestCount++;
+      RecordedRequest request = new RecordedRequest("POST", path, Map.of(), body, json,
+          json == null ? null : wire.taskOf(json), wire.provider(), Instant.now(), System.nanoTime());
+      recorded.add(request);
+      reply = invalid ? SimulatedReply.json("{}") : takeReply(request);
+    }
+    ProviderWire.ReplyContext ctx = new ProviderWire.ReplyContext(index, json, body.length(),
+        new Random(seed * 31 + index * 0x9E3779B97F4A7C15L), 0, 0);
+    if (reply == null) {
+      reply = SimulatedReply.generated();
+    }
+    switch (reply.kind()) {
+      case ERROR:
+        return wire.error(ctx, reply.errorSpec());
+      case GENERATED:
+      case JSON:
+      case REFUSAL:
+      case TRUNCATED:
+        Answer answer = answer(wire, ctx, body, reply);
+        return wire.success(ctx, answer.outcome(), answer.text(), reply.usage());
+      default:
+        return wire.error(ctx, new SimulatedReply.ErrorSpec(500, SimulatedReply.ErrorFlavor.CUSTOM, "server_error", null,
+            "llmtask-testkit: a " + reply.kind() + " reply cannot answer a Batch API item"));
+    }
   }
 
   /** For an unknown route: Anthropic when the client sent Anthropic headers, else OpenAI. */

@@ -2,6 +2,7 @@ package dev.llmtask.internal.pipeline;
 
 import dev.llmtask.LlmResult;
 import dev.llmtask.LlmStream;
+import dev.llmtask.codegen.DeferredCalls;
 import dev.llmtask.codegen.Invocation;
 import dev.llmtask.codegen.TaskRunner;
 import dev.llmtask.codegen.TaskSpec;
@@ -65,15 +66,18 @@ final class Pipeline implements TaskRunner {
   final InlineFirstScheduler failsafeScheduler;
   /** Watches the deadlines and stream idle timers of the calls in flight. */
   final CallTicker ticker;
+  /** Checks every answer; shared with deferred calls, so a batch answer is judged as a synchronous one. */
+  private final OutputValidator validator = new OutputValidator();
+  private final TelemetryDispatcher telemetry;
   /** Runs the tools of the tasks that declare them. */
   final ToolRounds toolRounds;
 
   Pipeline(RuntimeSettings settings) {
     this.settings = settings;
     this.defaultProviderName = settings.provider().name();
+    this.telemetry = new TelemetryDispatcher(settings.sinks());
     this.recordLink = new RecordLink(settings.rateCard(),
-        settings.fingerprintKey() == null ? null : new Fingerprints(settings.fingerprintKey()),
-        new TelemetryDispatcher(settings.sinks()));
+        settings.fingerprintKey() == null ? null : new Fingerprints(settings.fingerprintKey()), telemetry);
 
     List<CallInterceptor> calls = new ArrayList<>();
     calls.add(recordLink);
@@ -83,7 +87,6 @@ final class Pipeline implements TaskRunner {
     if (settings.responseStore() != null) {
       calls.add(new CacheLink(settings.responseStore(), cacheKey(settings), settings.rateCard()));
     }
-    OutputValidator validator = new OutputValidator();
     this.toolRounds = new ToolRounds(settings.toolbox(), validator);
     calls.add(new RepairLink(validator, settings.maxOutputTokens(), toolRounds,
         settings.toolbox() == null ? dev.llmtask.tool.Toolbox.DEFAULT_MAX_ROUNDS : settings.toolbox().maxRounds()));
@@ -162,6 +165,35 @@ final class Pipeline implements TaskRunner {
             + e.getMessage(), e);
       }
     }
+  }
+
+  /** The first turn of a blocking call, resolved as {@link CallState} and {@link RepairLink} resolve it, unsent. */
+  @Override
+  public <T> DeferredCalls.Plan plan(TaskSpec<T> spec, Invocation<T> invocation) {
+    CallPolicy policy = CallPolicy.resolve(spec, invocation.options(), settings);
+    if (policy.model() == null) {
+      throw new IllegalStateException(spec.declaredBy() + " (task " + spec.name() + "): " + RepairLink.NO_MODEL);
+    }
+    dev.llmtask.Sampling sampling = policy.sampling(settings, defaultProviderName, policy.model());
+    int maxOutputTokens = sampling.maxOutputTokens() != null ? sampling.maxOutputTokens() : settings.maxOutputTokens();
+    return new DeferredCalls.Plan(defaultProviderName, policy.model(), maxOutputTokens, sampling);
+  }
+
+  @Override
+  public <T> DeferredCalls.Checked<T> check(TaskSpec<T> spec, Invocation<T> invocation, String answer) {
+    OutputValidator.Verdict<T> verdict = validator.check(answer, spec.decoder(), invocation.checks());
+    return new DeferredCalls.Checked<>(verdict.valid() ? verdict.value() : null, verdict.violations(),
+        verdict.feedback());
+  }
+
+  @Override
+  public void deliver(dev.llmtask.CallRecord record) {
+    telemetry.deliver(record);
+  }
+
+  @Override
+  public dev.llmtask.RateCard rateCard() {
+    return settings.rateCard();
   }
 
   /** A blocking call, run on the caller's thread; failures throw {@link dev.llmtask.LlmTaskException} with the caller's stack. */
