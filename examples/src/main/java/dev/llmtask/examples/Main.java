@@ -112,6 +112,10 @@ public final class Main {
         ok += budget(simulator, printer);
         ok += rotateWithTools(simulator, printer);
       }
+      out.println();
+      out.println("Two more examples, each on the simulator and an embedded PostgreSQL (run with -Dexec.mainClass=…):");
+      out.println("  dev.llmtask.examples.batch.NightlyEnrichment  1,000 tickets through the Batch API, outcome counts and cost");
+      out.println("  dev.llmtask.examples.summary.SummaryJobMain    a document summary as a durable background job");
       return ok;
     } finally {
       if (simulator != null) {

@@ -7,6 +7,7 @@ import dev.llmtask.budget.BudgetAlertListener;
 import dev.llmtask.budget.BudgetPolicy;
 import dev.llmtask.budget.BudgetStore;
 import dev.llmtask.ratelimit.RateLimitPolicy;
+import dev.llmtask.tool.Toolbox;
 import dev.llmtask.spi.CallInterceptor;
 import dev.llmtask.spi.ExchangeInterceptor;
 import dev.llmtask.spi.ResponseStore;
@@ -27,7 +28,8 @@ import org.springframework.context.annotation.Import;
  *       {@code @Order} order, a {@link RateCard} bean (or {@code llmtask.price-file}), a {@link ResponseStore}
  *       bean as the response cache, a {@link BudgetPolicy} bean (or {@code llmtask.budgets.*}, counted in a
  *       {@link BudgetStore} bean and told to a {@link BudgetAlertListener} bean when defined), a
- *       {@link RateLimitPolicy} bean as the client-side rate limits, then runs the
+ *       {@link RateLimitPolicy} bean as the client-side rate limits, a {@link Toolbox} bean as the tools
+ *       tasks may call, then runs the
  *       {@link LlmRuntimeCustomizer} beans.</li>
  *   <li>With {@code llmtask-micrometer} and a {@code MeterRegistry} bean, records the calls' metrics; with
  *       {@code llmtask-opentelemetry} and an {@code OpenTelemetry} bean, traces them. Both are registered
@@ -54,7 +56,8 @@ public class LlmTaskAutoConfiguration {
       ObjectProvider<ExchangeInterceptor> exchangeInterceptors, ObjectProvider<RateCard> rateCards,
       ObjectProvider<ResponseStore> responseStores, ObjectProvider<BudgetPolicy> budgetPolicies,
       ObjectProvider<BudgetStore> budgetStores, ObjectProvider<BudgetAlertListener> alertListeners,
-      ObjectProvider<RateLimitPolicy> rateLimits, ObjectProvider<OptionalPart> optionalParts, ObjectProvider<LlmRuntimeCustomizer> customizers) {
+      ObjectProvider<RateLimitPolicy> rateLimits, ObjectProvider<Toolbox> toolboxes,
+      ObjectProvider<OptionalPart> optionalParts, ObjectProvider<LlmRuntimeCustomizer> customizers) {
     LlmRuntime.Builder builder = RuntimeProperties.apply(properties, clients.taskNames(), LlmRuntime.builder());
     RateCard fromFile = RuntimeProperties.priceFile(properties);
     RateCard bean = rateCards.getIfUnique();
@@ -73,6 +76,7 @@ public class LlmTaskAutoConfiguration {
     }
     responseStores.ifUnique(builder::responseCache);
     rateLimits.ifUnique(builder::rateLimits);
+    toolboxes.ifUnique(builder::tools);
     optionalParts.orderedStream().forEach(part -> part.addTo(builder)); // tracing, metrics: before the links
     sinks.orderedStream().forEach(builder::telemetry);
     callInterceptors.orderedStream().forEach(builder::intercept);

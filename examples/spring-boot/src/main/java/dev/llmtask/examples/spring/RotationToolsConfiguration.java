@@ -5,7 +5,6 @@ import dev.llmtask.action.InMemoryActionStore;
 import dev.llmtask.examples.rotation.RotationJobs;
 import dev.llmtask.examples.rotation.RotationJobs.JobRequest;
 import dev.llmtask.examples.rotation.RotationTools;
-import dev.llmtask.spring.boot.LlmRuntimeCustomizer;
 import dev.llmtask.tool.ToolAuthorizer;
 import dev.llmtask.tool.Toolbox;
 import java.time.Duration;
@@ -25,15 +24,15 @@ class RotationToolsConfiguration {
     return new RotationJobs(Duration.ofMillis(50));
   }
 
+  /** The starter gives a {@code Toolbox} bean to the runtime it builds. */
   @Bean
-  LlmRuntimeCustomizer rotationTools(RotationJobs jobs) {
-    Toolbox tools = Toolbox.builder()
+  Toolbox rotationTools(RotationJobs jobs) {
+    return Toolbox.builder()
         .add(RotationTools.class, jobs::create)
         .actions(IdempotentActions.using(new InMemoryActionStore()))
         .authorizer(request -> request.arguments() instanceof JobRequest job && job.rotationWindowDays() <= 30
             ? ToolAuthorizer.Decision.allow()
             : ToolAuthorizer.Decision.deny("rotation windows over 30 days need a change ticket"))
         .build();
-    return runtime -> runtime.tools(tools);
   }
 }
