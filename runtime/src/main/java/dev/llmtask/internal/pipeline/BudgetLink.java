@@ -52,7 +52,7 @@ final class BudgetLink implements ExchangeInterceptor {
       return c.proceedInternal(chain.request());
     }
     ModelRequest request = chain.request();
-    long promptTokens = (promptChars(request) + 3) / 4;
+    long promptTokens = promptTokens(request);
     long tokens = promptTokens + request.maxOutputTokens();
     BigDecimal usd = rates.cost(request.model(), promptTokens, 0, request.maxOutputTokens());
     if (usd == null && policy.unpricedModels() == UnpricedModelRule.REFUSE) {
@@ -193,8 +193,13 @@ final class BudgetLink implements ExchangeInterceptor {
     alerted.removeIf(k -> k.startsWith(scope) && k.contains(budget) && !k.startsWith(current));
   }
 
+  /** The estimate of the prompt's tokens, which the budget and rate-limit links reserve before an attempt. */
+  static long promptTokens(ModelRequest request) {
+    return (promptChars(request) + 3L) / 4;
+  }
+
   /** The characters of everything the request sends the model; 4 make a token in the estimates. */
-  static int promptChars(ModelRequest request) {
+  private static int promptChars(ModelRequest request) {
     long chars = request.userPrompt().length() + request.schema().openAi().length()
         + (request.systemPrompt() == null ? 0 : request.systemPrompt().length());
     for (ModelRequest.Repair r : request.repairs()) {

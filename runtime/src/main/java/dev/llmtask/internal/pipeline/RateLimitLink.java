@@ -51,7 +51,7 @@ final class RateLimitLink implements ExchangeInterceptor {
     String provider = chain.call().provider();
     String route = provider + "/" + request.model();
     RateLimit limit = policy.limitOf(provider, request.model());
-    long tokens = (BudgetLink.promptChars(request) + 3L) / 4 + request.maxOutputTokens();
+    long tokens = BudgetLink.promptTokens(request) + request.maxOutputTokens();
     Duration left = state.remaining();
     // a permit that leaves the exchange no time is no use: the wait must leave it a tenth of the time left, up to 100 ms
     Duration maxWait = left.isNegative() ? Duration.ZERO : left.minus(min(left.dividedBy(10), EXCHANGE_ROOM));
