@@ -4,6 +4,7 @@ import dev.llmtask.CallOptions;
 import dev.llmtask.LlmResult;
 import dev.llmtask.LlmRuntime;
 import dev.llmtask.LlmStream;
+import dev.llmtask.codegen.AnswerConstraints;
 import dev.llmtask.codegen.Invocation;
 import dev.llmtask.codegen.OutputDecoder;
 import dev.llmtask.codegen.OutputSchema;
@@ -37,21 +38,21 @@ public final class AllShapes_LlmTask implements AllShapes {
     "additionalProperties": false
   }""";
 
-  private static final TaskSpec<AllShapes.Reply> REPLY = TaskSpec.builder("reply", OutputDecoder.of(AllShapes.Reply.class))
+  private static final TaskSpec<AllShapes.Reply> REPLY = TaskSpec.builder("reply", OutputDecoder.of(AllShapes.Reply.class, AnswerConstraints.none()))
       .declaredBy("com.example.AllShapes#reply")
       .promptVersion("shapes@1")
       .maxRetries(1)
       .schema(new OutputSchema("reply", REPLY_SCHEMA, REPLY_SCHEMA))
       .build();
 
-  private static final TaskSpec<AllShapes.Reply> REPLY_WITH_RECORD = TaskSpec.builder("reply_with_record", OutputDecoder.of(AllShapes.Reply.class))
+  private static final TaskSpec<AllShapes.Reply> REPLY_WITH_RECORD = TaskSpec.builder("reply_with_record", OutputDecoder.of(AllShapes.Reply.class, AnswerConstraints.none()))
       .declaredBy("com.example.AllShapes#replyWithRecord")
       .promptVersion("shapes@1")
       .maxRetries(1)
       .schema(new OutputSchema("reply_with_record", REPLY_SCHEMA, REPLY_SCHEMA))
       .build();
 
-  private static final TaskSpec<AllShapes.Reply> REPLY_ASYNC = TaskSpec.builder("reply_async", OutputDecoder.of(AllShapes.Reply.class))
+  private static final TaskSpec<AllShapes.Reply> REPLY_ASYNC = TaskSpec.builder("reply_async", OutputDecoder.of(AllShapes.Reply.class, AnswerConstraints.none()))
       .declaredBy("com.example.AllShapes#replyAsync")
       .promptVersion("shapes@1")
       .timeout(Duration.ofMillis(1500))
@@ -60,14 +61,14 @@ public final class AllShapes_LlmTask implements AllShapes {
       .schema(new OutputSchema("reply_async", REPLY_SCHEMA, REPLY_SCHEMA))
       .build();
 
-  private static final TaskSpec<AllShapes.Reply> REPLY_ASYNC_WITH_RECORD = TaskSpec.builder("reply_async_with_record", OutputDecoder.of(AllShapes.Reply.class))
+  private static final TaskSpec<AllShapes.Reply> REPLY_ASYNC_WITH_RECORD = TaskSpec.builder("reply_async_with_record", OutputDecoder.of(AllShapes.Reply.class, AnswerConstraints.none()))
       .declaredBy("com.example.AllShapes#replyAsyncWithRecord")
       .promptVersion("shapes@1")
       .maxRetries(1)
       .schema(new OutputSchema("reply_async_with_record", REPLY_SCHEMA, REPLY_SCHEMA))
       .build();
 
-  private static final TaskSpec<AllShapes.Reply> STREAM_REPLY = TaskSpec.builder("draft_reply", OutputDecoder.of(AllShapes.Reply.class))
+  private static final TaskSpec<AllShapes.Reply> STREAM_REPLY = TaskSpec.builder("draft_reply", OutputDecoder.of(AllShapes.Reply.class, AnswerConstraints.none()))
       .declaredBy("com.example.AllShapes#streamReply")
       .promptVersion("shapes@1")
       .timeout(Duration.ofMinutes(2))
@@ -142,7 +143,7 @@ public final class AllShapes_LlmTask implements AllShapes {
     "additionalProperties": false
   }""";
 
-  private static final TaskSpec<List<AllShapes.Reply>> REPLIES = TaskSpec.builder("replies", OutputDecoder.listOf(AllShapes.Reply.class, "items"))
+  private static final TaskSpec<List<AllShapes.Reply>> REPLIES = TaskSpec.builder("replies", OutputDecoder.listOf(AllShapes.Reply.class, "items", AnswerConstraints.none()))
       .declaredBy("com.example.AllShapes#replies")
       .promptVersion("shapes@1")
       .maxRetries(1)

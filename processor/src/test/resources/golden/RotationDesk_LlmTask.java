@@ -6,10 +6,12 @@ import dev.llmtask.codegen.OutputDecoder;
 import dev.llmtask.codegen.OutputSchema;
 import dev.llmtask.codegen.PromptText;
 import dev.llmtask.codegen.TaskSpec;
+import dev.llmtask.codegen.Violations;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import javax.annotation.processing.Generated;
 
@@ -71,7 +73,7 @@ public final class RotationDesk_LlmTask implements RotationDesk {
     "additionalProperties": false
   }""";
 
-  private static final TaskSpec<RotationDecision> DECIDE_ROTATION = TaskSpec.builder("decide_rotation", OutputDecoder.of(RotationDecision.class))
+  private static final TaskSpec<RotationDecision> DECIDE_ROTATION = TaskSpec.builder("decide_rotation", OutputDecoder.of(RotationDecision.class, RotationDesk_LlmTask::checkRotationDecision))
       .declaredBy("com.example.RotationDesk#decideRotation")
       .promptVersion("rotation_decision@2")
       .model("gpt-4o-mini")
@@ -95,5 +97,23 @@ public final class RotationDesk_LlmTask implements RotationDesk {
         .traceId(traceId)
         .check("windowMatchesPolicy", value -> windowMatchesPolicy(value, policy));
     return DECIDE_ROTATION.call(this.runtime, invocation);
+  }
+
+  /**
+   * The Bean Validation constraints of {@link RotationDecision}, checked as Hibernate Validator checks them.
+   */
+  private static void checkRotationDecision(RotationDecision value, String prefix,
+      Violations violations) {
+    violations.notNull(prefix, "decision", Violations.COMPONENT, value.decision());
+    violations.min(prefix, "rotationWindowDays", Violations.COMPONENT, value.rotationWindowDays(), 0L);
+    violations.max(prefix, "rotationWindowDays", Violations.COMPONENT, value.rotationWindowDays(), 365L);
+    violations.notEmpty(prefix, "sourceLineIds", Violations.COMPONENT, value.sourceLineIds());
+    List<String> sourceLineIds = value.sourceLineIds();
+    if (sourceLineIds != null) {
+      for (int i = 0; i < sourceLineIds.size(); i++) {
+        String item = sourceLineIds.get(i);
+        violations.notBlank(prefix, "sourceLineIds", i, item);
+      }
+    }
   }
 }

@@ -7,12 +7,14 @@ import dev.llmtask.codegen.OutputDecoder;
 import dev.llmtask.codegen.OutputSchema;
 import dev.llmtask.codegen.PromptText;
 import dev.llmtask.codegen.TaskSpec;
+import dev.llmtask.codegen.Violations;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.regex.Pattern;
 import javax.annotation.processing.Generated;
 
 /**
@@ -146,7 +148,7 @@ public final class TicketDesk_LlmTask implements TicketDesk {
     }
   }""";
 
-  private static final TaskSpec<TicketDesk.SupportTicket> EXTRACT_TICKET = TaskSpec.builder("extract_ticket", OutputDecoder.of(TicketDesk.SupportTicket.class))
+  private static final TaskSpec<TicketDesk.SupportTicket> EXTRACT_TICKET = TaskSpec.builder("extract_ticket", OutputDecoder.of(TicketDesk.SupportTicket.class, TicketDesk_LlmTask::checkSupportTicket))
       .declaredBy("com.example.TicketDesk#extractTicket")
       .promptVersion("ticket_extraction@1")
       .model("gpt-4o-mini")
@@ -298,13 +300,15 @@ public final class TicketDesk_LlmTask implements TicketDesk {
     }
   }""";
 
-  private static final TaskSpec<List<TicketDesk.SupportTicket>> EXTRACT_TICKETS = TaskSpec.builder("extract_tickets", OutputDecoder.listOf(TicketDesk.SupportTicket.class, "items"))
+  private static final TaskSpec<List<TicketDesk.SupportTicket>> EXTRACT_TICKETS = TaskSpec.builder("extract_tickets", OutputDecoder.listOf(TicketDesk.SupportTicket.class, "items", TicketDesk_LlmTask::checkSupportTicket))
       .declaredBy("com.example.TicketDesk#extractTickets")
       .promptVersion("ticket_extraction@1")
       .model("gpt-4o-mini")
       .timeout(Duration.ofSeconds(15))
       .schema(new OutputSchema("extract_tickets", EXTRACT_TICKETS_OPENAI_SCHEMA, EXTRACT_TICKETS_ANTHROPIC_SCHEMA))
       .build();
+
+  private static final Pattern ACCOUNT_ID_PATTERN = Pattern.compile("acct_[0-9]+");
 
   private final LlmRuntime runtime;
 
@@ -327,5 +331,23 @@ public final class TicketDesk_LlmTask implements TicketDesk {
   public List<TicketDesk.SupportTicket> extractTickets(String thread) {
     Invocation<List<TicketDesk.SupportTicket>> invocation = Invocation.<List<TicketDesk.SupportTicket>>user("List every ticket in this thread:\n" + PromptText.of("thread", thread));
     return EXTRACT_TICKETS.call(this.runtime, invocation);
+  }
+
+  /**
+   * The Bean Validation constraints of {@link TicketDesk.SupportTicket}, checked as Hibernate Validator checks them.
+   */
+  private static void checkSupportTicket(TicketDesk.SupportTicket value, String prefix,
+      Violations violations) {
+    violations.pattern(prefix, "accountId", Violations.COMPONENT, value.accountId(), ACCOUNT_ID_PATTERN);
+    violations.notBlank(prefix, "summary", Violations.COMPONENT, value.summary());
+    violations.size(prefix, "summary", Violations.COMPONENT, value.summary(), 0, 200);
+    violations.size(prefix, "tags", Violations.COMPONENT, value.tags(), 0, 5);
+    List<String> tags = value.tags();
+    if (tags != null) {
+      for (int i = 0; i < tags.size(); i++) {
+        String item = tags.get(i);
+        violations.notBlank(prefix, "tags", i, item);
+      }
+    }
   }
 }

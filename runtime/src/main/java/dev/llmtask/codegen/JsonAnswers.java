@@ -42,13 +42,17 @@ final class JsonAnswers {
    * client's class initializes, in a fresh JVM before its first request, while the runtime builds
    * the deserializer on a background thread as the first exchange is in flight.
    */
-  static <T> OutputDecoder<T> root(Class<T> type) {
+  static <T> OutputDecoder<T> root(Class<T> type, AnswerConstraints<?> constraints) {
     ObjectReader reader = MAPPER.reader().without(DeserializationFeature.EAGER_DESERIALIZER_FETCH).forType(type);
-    return new Validated<>(parser -> reader.readValue(parser), type);
+    return new Validated<>(parser -> reader.readValue(parser), type, constraints);
   }
 
-  /** A decoder of records whose Bean Validation metadata the validator can prepare ahead of the first check. */
-  private record Validated<T>(OutputDecoder<T> inner, Class<?> validatedType) implements OutputDecoder<T> {
+  /**
+   * A decoder of records: their constraints as generated code, or else (null) Bean Validation metadata the
+   * validator can prepare ahead of the first check.
+   */
+  private record Validated<T>(OutputDecoder<T> inner, Class<?> validatedType, AnswerConstraints<?> constraints)
+      implements OutputDecoder<T> {
     @Override
     public T decode(JsonParser parser) throws IOException {
       return inner.decode(parser);
@@ -57,6 +61,11 @@ final class JsonAnswers {
     @Override
     public Class<?> validatedType() {
       return validatedType;
+    }
+
+    @Override
+    public AnswerConstraints<?> constraints() {
+      return constraints;
     }
   }
 
@@ -78,9 +87,9 @@ final class JsonAnswers {
     }
   }
 
-  static <T> OutputDecoder<List<T>> list(Class<T> elementType, String property) {
+  static <T> OutputDecoder<List<T>> list(Class<T> elementType, String property, AnswerConstraints<?> constraints) {
     return new Validated<>(wrappedIn(MAPPER.getTypeFactory().constructCollectionType(List.class, elementType), property),
-        elementType);
+        elementType, constraints);
   }
 
   /** Reads {@code {"<property>": <value>}} and nothing else. */

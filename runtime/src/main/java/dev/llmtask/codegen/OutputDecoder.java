@@ -32,9 +32,22 @@ public interface OutputDecoder<T> {
     return null;
   }
 
+  /**
+   * The constraints of {@link #validatedType()} as code the processor wrote, which the runtime checks
+   * instead of asking Hibernate Validator; {@code null} when Hibernate Validator checks the answers.
+   */
+  default AnswerConstraints<?> constraints() {
+    return null;
+  }
+
   /** Decodes the root object as {@code type} (a record). */
   static <T> OutputDecoder<T> of(Class<T> type) {
-    return JsonAnswers.root(type);
+    return JsonAnswers.root(type, null);
+  }
+
+  /** Decodes the root object as {@code type} (a record), whose constraints {@code constraints} checks. */
+  static <T> OutputDecoder<T> of(Class<T> type, AnswerConstraints<? super T> constraints) {
+    return JsonAnswers.root(type, java.util.Objects.requireNonNull(constraints, "constraints"));
   }
 
   /** Decodes the property {@code property} of the root object as {@code type} (a String, enum, number or boolean). */
@@ -44,6 +57,15 @@ public interface OutputDecoder<T> {
 
   /** Decodes the array under {@code property} of the root object as a list of {@code elementType}. */
   static <T> OutputDecoder<List<T>> listOf(Class<T> elementType, String property) {
-    return JsonAnswers.list(elementType, property);
+    return JsonAnswers.list(elementType, property, null);
+  }
+
+  /**
+   * Decodes the array under {@code property} of the root object as a list of {@code elementType} (a
+   * record), whose constraints {@code constraints} checks on each element.
+   */
+  static <T> OutputDecoder<List<T>> listOf(Class<T> elementType, String property,
+      AnswerConstraints<? super T> constraints) {
+    return JsonAnswers.list(elementType, property, java.util.Objects.requireNonNull(constraints, "constraints"));
   }
 }

@@ -16,6 +16,8 @@ import javax.lang.model.type.TypeMirror;
  * @param recursive the records that reference themselves directly or indirectly
  * @param definitions the records written once under {@code $defs} and referenced with {@code $ref}: the
  *     recursive ones and those used in more than one place, in discovery order
+ * @param checks the answer's Bean Validation constraints written out as code, or null when Hibernate
+ *     Validator checks them at run time (or the answer is not a record or a list of records)
  */
 public record OutputModel(
     Kind kind,
@@ -24,7 +26,8 @@ public record OutputModel(
     Slot root,
     Map<String, RecordDef> records,
     Set<String> recursive,
-    Set<String> definitions) {
+    Set<String> definitions,
+    AnswerChecks checks) {
 
   /** The root property name of wrapped answers ({@code String}, enums, numbers, booleans). */
   public static final String VALUE_PROPERTY = "value";

@@ -141,8 +141,13 @@ public final class OutputTypeReader {
     }
     RecordGraph graph = new RecordGraph(ordered);
     Set<String> recursive = graph.recursive();
+    AnswerChecks checks = null;
+    if ((kind == OutputModel.Kind.RECORD || kind == OutputModel.Kind.LIST) && decodeType.getKind() == TypeKind.DECLARED
+        && ((DeclaredType) decodeType).asElement().getKind() == ElementKind.RECORD) {
+      checks = AnswerChecksReader.read((TypeElement) ((DeclaredType) decodeType).asElement(), annotations, fromSource);
+    }
     OutputModel model = new OutputModel(kind, resultType, decodeType, root, ordered, recursive,
-        graph.definitions(root, recursive));
+        graph.definitions(root, recursive), checks);
     return new Result(model, resultType, List.of(), false);
   }
 

@@ -103,6 +103,14 @@ public final class ImplementationWriter {
     }
 
     Set<String> constants = new HashSet<>();
+    Set<String> methodNames = new HashSet<>();
+    for (javax.lang.model.element.Element e : elements.getAllMembers(model.element())) {
+      if (e.getKind() == javax.lang.model.element.ElementKind.METHOD) {
+        methodNames.add(e.getSimpleName().toString());
+      }
+    }
+    ConstraintsWriter constraints = new ConstraintsWriter(types, methodNames, constants);
+    ClassName generated = ClassName.get(model.packageName(), model.generatedSimpleName());
     Map<String, String> schemaConstants = new HashMap<>(); // schema text -> its constant, so each text is emitted once
     List<String> specNames = new ArrayList<>();
     for (TaskMethodModel task : model.tasks()) {
@@ -122,7 +130,8 @@ public final class ImplementationWriter {
       }
       type.addField(FieldSpec.builder(ParameterizedTypeName.get(TASK_SPEC, TypeName.get(task.output().resultType())),
               spec, Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
-          .initializer(specInitializer(model, task, routes.get(task.methodName()), openAi, anthropic)).build());
+          .initializer(specInitializer(model, task, routes.get(task.methodName()), openAi, anthropic,
+              constraints, generated)).build());
     }
 
     type.addField(FieldSpec.builder(LLM_RUNTIME, "runtime", Modifier.PRIVATE, Modifier.FINAL).build());
@@ -142,6 +151,7 @@ public final class ImplementationWriter {
       TaskMethodModel task = model.tasks().get(i);
       type.addMethod(taskMethod(task, specNames.get(i), checked.checksOf(task)));
     }
+    constraints.writeTo(type);
     return JavaFile.builder(model.packageName(), type.build()).skipJavaLangImports(true).build();
   }
 
@@ -160,13 +170,17 @@ public final class ImplementationWriter {
   }
 
   private CodeBlock specInitializer(TaskInterfaceModel model, TaskMethodModel task, TaskRoutes routes, String openAi,
-      String anthropic) {
+      String anthropic, ConstraintsWriter constraints, ClassName generated) {
     OutputModel output = task.output();
     TypeName decodeClass = TypeName.get(types.erasure(output.decodeType()));
+    // the answer's constraints as code when the processor can write them, else Hibernate Validator checks them
+    CodeBlock checks = output.checks() == null ? CodeBlock.of("")
+        : CodeBlock.of(", $L", constraints.reference(generated, output.checks()));
     CodeBlock decoder = switch (output.kind()) {
-      case RECORD -> CodeBlock.of("$T.of($T.class)", OUTPUT_DECODER, decodeClass);
+      case RECORD -> CodeBlock.of("$T.of($T.class$L)", OUTPUT_DECODER, decodeClass, checks);
       case WRAPPED -> CodeBlock.of("$T.wrapped($T.class, $S)", OUTPUT_DECODER, decodeClass, OutputModel.VALUE_PROPERTY);
-      case LIST -> CodeBlock.of("$T.listOf($T.class, $S)", OUTPUT_DECODER, decodeClass, OutputModel.ITEMS_PROPERTY);
+      case LIST -> CodeBlock.of("$T.listOf($T.class, $S$L)", OUTPUT_DECODER, decodeClass, OutputModel.ITEMS_PROPERTY,
+          checks);
     };
     CodeBlock.Builder b = CodeBlock.builder()
         .add("$T.builder($S, $L)\n", TASK_SPEC, task.taskName(), decoder)

@@ -57,15 +57,16 @@ final class CacheLink implements CallInterceptor {
   private final ResponseStore store;
   private final Fingerprints keys;
   private final RateCard rateCard;
-  private final OutputValidator validator = new OutputValidator();
+  private final OutputValidator validator;
   /** The misses in flight by key: each completes with the entry its call stored, or null. */
   private final Map<String, CompletableFuture<byte[]>> inFlight = new ConcurrentHashMap<>();
   /** SHA-256 of each task's schemas, computed once; TaskSpec has identity equality and lives in a static field. */
   private final Map<TaskSpec<?>, String> schemaHashes = new ConcurrentHashMap<>();
   private final AtomicBoolean storeDown = new AtomicBoolean();
 
-  CacheLink(ResponseStore store, byte[] key, RateCard rateCard) {
+  CacheLink(ResponseStore store, byte[] key, RateCard rateCard, OutputValidator validator) {
     this.store = store;
+    this.validator = validator;
     this.keys = new Fingerprints(key);
     this.rateCard = rateCard;
   }

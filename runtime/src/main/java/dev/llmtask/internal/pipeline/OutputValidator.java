@@ -5,8 +5,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import dev.llmtask.codegen.AnswerConstraints;
 import dev.llmtask.codegen.Invocation.NamedCheck;
 import dev.llmtask.codegen.OutputDecoder;
+import dev.llmtask.codegen.Violations;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validation;
 import jakarta.validation.Validator;
@@ -35,36 +37,89 @@ final class OutputValidator {
   private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
   /**
-   * Hibernate Validator takes 150–200 ms to bootstrap in a fresh JVM: build it on a background
-   * thread from the moment the runtime is built, so it overlaps the first exchange instead of
-   * delaying the first call by that much.
+   * Hibernate Validator takes 150–200 ms to bootstrap in a fresh JVM, and only answers whose constraints
+   * the processor did not write out as code need it: build it on a background thread as soon as a task
+   * like that is wired ({@link #needs}), so it overlaps the rest of start-up and the first exchange
+   * instead of delaying the first call by that much. Never started when every task checks its own.
    */
-  private final CompletableFuture<Validator> validator = CompletableFuture.supplyAsync(
-      OutputValidator::bootstrap, runnable -> {
-        Thread t = new Thread(runnable, "llmtask-validator-bootstrap");
-        t.setDaemon(true);
-        t.start();
-      });
+  private volatile CompletableFuture<Validator> validator;
 
   private final Set<Class<?>> prepared = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
+  /** Starts Hibernate Validator's bootstrap now when answers of {@code decoder} will need it. */
+  void needs(OutputDecoder<?> decoder) {
+    if (usesBeanValidation(decoder)) {
+      validator();
+    }
+  }
+
   /**
-   * Hibernate Validator reads a type's constraints and sets up their validators on its first
-   * {@code validate} of the type (50–100 ms in a fresh JVM): for the first call of a task, do both on
-   * a background thread while the call's exchange is in flight. Later calls find the type prepared
-   * and do nothing. An answer that arrives first is validated as usual; Hibernate Validator is
-   * thread-safe, and the warm-up's results are discarded.
+   * For the first call of a task, has Jackson build the answer's deserializers on a background thread
+   * while the call's exchange is in flight; when Hibernate Validator checks the answers, it also reads
+   * the type's constraints and sets up their validators there (50–100 ms in a fresh JVM on its first
+   * {@code validate} of the type). Later calls find the type prepared and do nothing. An answer that
+   * arrives first is checked as usual; both are thread-safe, and the warm-up's results are discarded.
    */
   void prepare(OutputDecoder<?> decoder) {
     Class<?> type = decoder.validatedType();
     if (type != null && prepared.add(type)) {
+      boolean beanValidation = usesBeanValidation(decoder);
+      CompletableFuture<Validator> v = beanValidation ? validator() : null;
       Thread t = new Thread(() -> {
         warmUp(decoder);
-        warmUp(validator.join(), type);
+        if (v != null) {
+          warmUp(v.join(), type);
+        }
       }, "llmtask-validator-prepare");
       t.setDaemon(true);
       t.start();
     }
+  }
+
+  /**
+   * Whether Hibernate Validator checks this decoder's answers: not when the processor wrote their
+   * constraints as code, nor for answers that are not records (a String, a number, an enum, a list of
+   * those), which carry no constraints it could read.
+   */
+  private static boolean usesBeanValidation(OutputDecoder<?> decoder) {
+    Class<?> type = decoder.validatedType();
+    return decoder.constraints() == null && type != null && !isPlainValue(type);
+  }
+
+  /** Whether a value checked without generated constraints is plain, or a list of plain values and nulls. */
+  private static boolean plain(Object value) {
+    if (value instanceof Collection<?> items) {
+      for (Object item : items) {
+        if (item != null && !isPlainValue(item.getClass())) {
+          return false;
+        }
+      }
+      return true;
+    }
+    return isPlainValue(value.getClass());
+  }
+
+  private static boolean isPlainValue(Class<?> type) {
+    return type == String.class || type.isEnum() || type.isPrimitive() || type == Boolean.class
+        || (Number.class.isAssignableFrom(type) && type.getName().startsWith("java."));
+  }
+
+  private CompletableFuture<Validator> validator() {
+    CompletableFuture<Validator> v = validator;
+    if (v == null) {
+      synchronized (this) {
+        v = validator;
+        if (v == null) {
+          v = CompletableFuture.supplyAsync(OutputValidator::bootstrap, runnable -> {
+            Thread t = new Thread(runnable, "llmtask-validator-bootstrap");
+            t.setDaemon(true);
+            t.start();
+          });
+          validator = v;
+        }
+      }
+    }
+    return v;
   }
 
   /**
@@ -170,7 +225,7 @@ final class OutputValidator {
     if (value == null) {
       return invalid("the answer is null", "the answer is null", how);
     }
-    List<String> violations = beanViolations(value);
+    List<String> violations = beanViolations(value, decoder);
     if (violations.isEmpty()) {
       violations = checkViolations(value, checks);
     }
@@ -182,8 +237,30 @@ final class OutputValidator {
   }
 
   /** The sorted violations, {@code List.of()} when none: a valid answer, the common case, allocates no collection here. */
-  private <T> List<String> beanViolations(T value) {
-    Validator validator = this.validator.join();
+  @SuppressWarnings("unchecked")
+  private <T> List<String> beanViolations(T value, OutputDecoder<T> decoder) {
+    AnswerConstraints<Object> generated = (AnswerConstraints<Object>) decoder.constraints();
+    if (generated != null) {
+      Violations found = new Violations();
+      if (value instanceof Collection<?> items) {
+        int i = 0;
+        for (Object item : items) {
+          if (item == null) {
+            found.add("items[" + i + "]", "", Violations.COMPONENT, "must not be null");
+          } else {
+            generated.check(item, "items[" + i + "].", found);
+          }
+          i++;
+        }
+      } else {
+        generated.check(value, "", found);
+      }
+      return found.toList();
+    }
+    if (plain(value)) {
+      return plainViolations(value);
+    }
+    Validator validator = validator().join();
     Set<String> out = null;
     if (value instanceof Collection<?> items) {
       int i = 0;
@@ -197,6 +274,21 @@ final class OutputValidator {
       }
     } else {
       out = addAll(out, validator.validate(value), "");
+    }
+    return out == null ? List.of() : new ArrayList<>(out);
+  }
+
+  /** A value that is not a record has no constraints to check; a list of them may hold a null. */
+  private static List<String> plainViolations(Object value) {
+    Set<String> out = null;
+    if (value instanceof Collection<?> items) {
+      int i = 0;
+      for (Object item : items) {
+        if (item == null) {
+          out = add(out, "items[" + i + "]: must not be null");
+        }
+        i++;
+      }
     }
     return out == null ? List.of() : new ArrayList<>(out);
   }

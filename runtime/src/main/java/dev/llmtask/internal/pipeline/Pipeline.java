@@ -85,7 +85,7 @@ final class Pipeline implements TaskRunner {
     this.innerBuiltIns = calls.size();
     calls.add(new FallbackLink(new RouteBreakers(settings.breakerFailures(), settings.breakerCooldown())));
     if (settings.responseStore() != null) {
-      calls.add(new CacheLink(settings.responseStore(), cacheKey(settings), settings.rateCard()));
+      calls.add(new CacheLink(settings.responseStore(), cacheKey(settings), settings.rateCard(), validator));
     }
     this.toolRounds = new ToolRounds(settings.toolbox(), validator);
     calls.add(new RepairLink(validator, settings.maxOutputTokens(), toolRounds,
@@ -139,6 +139,7 @@ final class Pipeline implements TaskRunner {
    */
   @Override
   public void checkRoutes(TaskSpec<?> spec) {
+    validator.needs(spec.decoder()); // a task checked by Hibernate Validator: start its bootstrap now
     CallPolicy policy;
     try {
       policy = CallPolicy.resolve(spec, dev.llmtask.CallOptions.none(), settings);
