@@ -73,13 +73,13 @@ class GenerationTest {
         .contains("public LlmStream<Shapes.Answer> streamed(String q) {")
         .contains("return STREAMED.stream(this.runtime, invocation);")
         .contains("private static final TaskSpec<Shapes.Answer> STREAMED = "
-            + "TaskSpec.builder(\"streamed\", OutputDecoder.of(Shapes.Answer.class))")
+            + "TaskSpec.builder(\"streamed\", OutputDecoder.of(Shapes.Answer.class, AnswerConstraints.none()))")
         .contains("public LlmStream<String> streamedText(String q) {")
         .contains("return STREAMED_TEXT.stream(this.runtime, invocation);")
         .contains("private static final TaskSpec<String> STREAMED_TEXT = "
             + "TaskSpec.builder(\"streamed_text\", OutputDecoder.wrapped(String.class, \"value\"))")
         .contains("private static final TaskSpec<Shapes.Answer> ASYNC_WITH_RECORD = "
-            + "TaskSpec.builder(\"async_with_record\", OutputDecoder.of(Shapes.Answer.class))");
+            + "TaskSpec.builder(\"async_with_record\", OutputDecoder.of(Shapes.Answer.class, AnswerConstraints.none()))");
   }
 
   @Test

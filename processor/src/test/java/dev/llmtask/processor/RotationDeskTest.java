@@ -60,7 +60,7 @@ class RotationDeskTest {
         .contains("@Generated(\"dev.llmtask.processor.LlmTaskProcessor\")")
         .contains("public final class RotationDesk_LlmTask implements RotationDesk {")
         .contains("private static final TaskSpec<RotationDecision> DECIDE_ROTATION = "
-            + "TaskSpec.builder(\"decide_rotation\", OutputDecoder.of(RotationDecision.class))")
+            + "TaskSpec.builder(\"decide_rotation\", OutputDecoder.of(RotationDecision.class, RotationDesk_LlmTask::checkRotationDecision))")
         .contains(".declaredBy(\"com.example.RotationDesk#decideRotation\")")
         .contains(".promptVersion(\"rotation_decision@2\")")
         .contains(".model(\"gpt-4o-mini\")")

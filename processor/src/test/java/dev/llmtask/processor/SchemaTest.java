@@ -123,7 +123,7 @@ class SchemaTest {
     assertThat(constant(code, "TAGS_OPENAI_SCHEMA")).isEqualTo(json("{'type':'object','properties':{"
         + "'items':{'type':'array','items':" + tag(OWNER) + "}},'required':['items'],'additionalProperties':false}"));
     assertThat(code).contains("private static final TaskSpec<List<TicketDesk.Tag>> TAGS = "
-        + "TaskSpec.builder(\"tags\", OutputDecoder.listOf(TicketDesk.Tag.class, \"items\"))");
+        + "TaskSpec.builder(\"tags\", OutputDecoder.listOf(TicketDesk.Tag.class, \"items\", AnswerConstraints.none()))");
   }
 
   @Test
