@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A model missing from the card has an unknown cost: {@link #cost} returns {@code null}, so
  * {@link CallRecord#costUsd()} is {@code null}, never a misleading zero, and the card logs one
- * warning per such model (logger {@code dev.llmtask.RateCard}) naming it.
+ * warning per such model (logger {@code dev.llmtask.RateCard}) naming it, unless the card is
+ * {@link #none()}: no prices on purpose.
  */
 public final class RateCard {
   private static final BigDecimal MILLION = BigDecimal.valueOf(1_000_000);
@@ -42,18 +43,23 @@ public final class RateCard {
   private static final class Log {
     static final Logger LOG = LoggerFactory.getLogger(RateCard.class);
   }
-  private static final RateCard EMPTY = new RateCard(Map.of());
+  private static final RateCard NONE = new RateCard(Map.of(), false);
 
   private final Map<String, Rate> rates;
+  private final boolean warns;
   private final Set<String> warned = ConcurrentHashMap.newKeySet();
 
-  private RateCard(Map<String, Rate> rates) {
+  private RateCard(Map<String, Rate> rates, boolean warns) {
     this.rates = Map.copyOf(rates);
+    this.warns = warns;
   }
 
-  /** A card with no rates: every cost is unknown ({@code null}). */
+  /**
+   * A card with no rates, chosen on purpose: every cost is unknown ({@code null}), and no model is
+   * warned about. A runtime given no card at all warns once per unpriced model instead.
+   */
   public static RateCard none() {
-    return EMPTY;
+    return NONE;
   }
 
   /**
@@ -90,7 +96,7 @@ public final class RateCard {
       long outputTokens) {
     Rate rate = rate(model);
     if (rate == null) {
-      if (warned.add(String.valueOf(model))) {
+      if (warns && warned.add(String.valueOf(model))) {
         Log.LOG.warn("No price for model {} in the rate card: costUsd is null (unknown) for its calls. Add it with"
             + " RateCard.builder().model(\"{}\", …) or load a price file with RateCard.fromLiteLlm(path)", model, model);
       }
@@ -160,7 +166,7 @@ public final class RateCard {
       }
     }
     bare.forEach(rates::putIfAbsent);
-    return new RateCard(rates);
+    return new RateCard(rates, true);
   }
 
   private static BigDecimal perMillion(JsonNode perToken) {
@@ -221,7 +227,7 @@ public final class RateCard {
     }
 
     public RateCard build() {
-      return new RateCard(rates);
+      return new RateCard(rates, true);
     }
   }
 }

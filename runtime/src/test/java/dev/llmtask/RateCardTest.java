@@ -49,8 +49,24 @@ class RateCardTest {
         .hasSize(2)
         .anySatisfy(m -> assertThat(m).contains("unpriced-model-1", "costUsd is null"))
         .anySatisfy(m -> assertThat(m).contains("unpriced-model-2"));
-    assertThat(RateCard.none().cost("x", 1000, 0, 1000)).isNull();
     assertThat(RateCard.illustrative().cost("anything", 250, 0, 80)).isEqualByComparingTo("0.00098");
+  }
+
+  @Test
+  void noneHasNoPricesOnPurposeAndWarnsAboutNoModelWhileAnEmptyCardDoes() {
+    Logger log = (Logger) LoggerFactory.getLogger(RateCard.class);
+    ListAppender<ILoggingEvent> appender = new ListAppender<>();
+    appender.start();
+    log.addAppender(appender);
+    try {
+      assertThat(RateCard.none().cost("none-model", 1000, 0, 1000)).isNull();
+      assertThat(appender.list).isEmpty();
+      assertThat(RateCard.builder().build().cost("empty-card-model", 1000, 0, 1000)).isNull();
+    } finally {
+      log.detachAppender(appender);
+    }
+    assertThat(appender.list).extracting(ILoggingEvent::getFormattedMessage).singleElement()
+        .satisfies(m -> assertThat(m).contains("empty-card-model"));
   }
 
   @Test

@@ -166,20 +166,23 @@ final class OutputValidator {
    * jboss-logging's fallback to {@code java.util.logging} that line lands on every application's
    * stderr. Raise only that one logger to WARNING, and only when nobody configured its level (a
    * {@code logging.properties} entry or an earlier {@code setLevel} wins). Held in a field because
-   * {@code java.util.logging} keeps loggers only weakly and would forget the level.
+   * {@code java.util.logging} keeps loggers only weakly and would forget the level; in a class of its
+   * own so that a runtime that never needs Hibernate Validator never starts {@code java.util.logging}.
    */
-  private static final java.util.logging.Logger VERSION_LOGGER = quietVersionAnnouncement();
+  private static final class QuietVersion {
+    static final java.util.logging.Logger LOGGER = quietVersionAnnouncement();
 
-  private static java.util.logging.Logger quietVersionAnnouncement() {
-    java.util.logging.Logger logger = java.util.logging.Logger.getLogger("org.hibernate.validator.internal.util.Version");
-    if (logger.getLevel() == null) {
-      logger.setLevel(java.util.logging.Level.WARNING);
+    private static java.util.logging.Logger quietVersionAnnouncement() {
+      java.util.logging.Logger logger = java.util.logging.Logger.getLogger("org.hibernate.validator.internal.util.Version");
+      if (logger.getLevel() == null) {
+        logger.setLevel(java.util.logging.Level.WARNING);
+      }
+      return logger;
     }
-    return logger;
   }
 
   private static Validator bootstrap() {
-    java.util.Objects.requireNonNull(VERSION_LOGGER); // set before the first use of Hibernate Validator
+    java.util.Objects.requireNonNull(QuietVersion.LOGGER); // set before the first use of Hibernate Validator
     // ParameterMessageInterpolator: standard messages without an expression-language dependency.
     // No META-INF/validation.xml is read (answers are checked by their annotations alone), which
     // spares start-up the XML parser; every property is traversable, as without JPA, so caching the
