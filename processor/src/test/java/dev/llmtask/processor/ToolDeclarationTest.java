@@ -105,6 +105,15 @@ class ToolDeclarationTest {
       args = create.decoder().decode(p);
     }
     assertThat(args.toString()).isEqualTo("JobRequest[accountId=acct_10234, windowDays=30]");
+    // the arguments' constraints are generated code, as for answers: no Hibernate Validator needed
+    @SuppressWarnings("unchecked")
+    dev.llmtask.codegen.AnswerConstraints<Object> checks =
+        (dev.llmtask.codegen.AnswerConstraints<Object>) create.decoder().constraints();
+    assertThat(checks).isNotNull();
+    Object bad = loader.loadClass("com.example.RotationTools$JobRequest").getDeclaredConstructors()[0].newInstance(" ", 0);
+    dev.llmtask.codegen.Violations found = new dev.llmtask.codegen.Violations();
+    checks.check(bad, "", found);
+    assertThat(found.toList()).containsExactly("accountId: must not be blank", "windowDays: must be greater than or equal to 1");
     Object tools = Proxy.newProxyInstance(loader, new Class<?>[] {iface}, (proxy, method, a) ->
         method.getName().equals("createRotationJob") ? loader.loadClass("com.example.RotationTools$RotationJob")
             .getDeclaredConstructors()[0].newInstance("job_for_" + a[0].toString()) : List.of("P-7"));

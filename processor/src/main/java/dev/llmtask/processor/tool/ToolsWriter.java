@@ -12,6 +12,7 @@ import com.palantir.javapoet.TypeSpec;
 import dev.llmtask.processor.model.Names;
 import dev.llmtask.processor.schema.Dialect;
 import dev.llmtask.processor.schema.TaskSchemas;
+import dev.llmtask.processor.write.ConstraintsWriter;
 import dev.llmtask.processor.write.ImplementationWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,6 +61,9 @@ public final class ToolsWriter {
           .build());
     }
     List<CodeBlock> specs = new ArrayList<>();
+    ConstraintsWriter constraints = new ConstraintsWriter(types, new java.util.HashSet<>(),
+        new java.util.HashSet<>(java.util.Set.of("TOOLS")));
+    ClassName generated = generatedClass(iface, packageName);
     for (ToolModel tool : model.tools()) {
       String constant = Names.constantCase(tool.method().getSimpleName().toString());
       String openAi;
@@ -82,8 +86,11 @@ public final class ToolsWriter {
         }
       }
       TypeName args = tool.argumentsType() == null ? ClassName.get(Void.class) : TypeName.get(tool.argumentsType());
+      // the arguments' constraints as code when the processor can write them, else Hibernate Validator checks them
+      CodeBlock checks = tool.arguments() == null || tool.arguments().checks() == null ? CodeBlock.of("")
+          : CodeBlock.of(", $L", constraints.reference(generated, tool.arguments().checks()));
       CodeBlock decoder = tool.argumentsType() == null ? CodeBlock.of("null")
-          : CodeBlock.of("$T.of($T.class)", OUTPUT_DECODER, TypeName.get(types.erasure(tool.argumentsType())));
+          : CodeBlock.of("$T.of($T.class$L)", OUTPUT_DECODER, TypeName.get(types.erasure(tool.argumentsType())), checks);
       CodeBlock invoke = tool.argumentsType() == null ? CodeBlock.of("(tools, arguments) -> tools.$N()", tool.method().getSimpleName().toString())
           : CodeBlock.of("(tools, arguments) -> tools.$N(arguments)", tool.method().getSimpleName().toString());
       specs.add(CodeBlock.of("new $T<$T, $T>($S, $S, $L,\n$>$>new $T($S, $N, $N), $L,\n$L)$<$<",
@@ -95,6 +102,7 @@ public final class ToolsWriter {
         .addJavadoc("The tools of {@link $T}, in declaration order.\n", ifaceName)
         .initializer("$T.of($T.class,\n$>$>$L)$<$<", TOOL_SET, ifaceName, CodeBlock.join(specs, ",\n"))
         .build());
+    constraints.writeTo(type);
     return JavaFile.builder(packageName, type.build()).skipJavaLangImports(true).build();
   }
 

@@ -25,7 +25,7 @@ import javax.lang.model.util.Types;
  * its {@code AnswerConstraints}: one method per record, shared by the tasks that return it, and one
  * {@code Pattern} constant per {@code @Pattern} expression.
  */
-final class ConstraintsWriter {
+public final class ConstraintsWriter {
   private static final ClassName VIOLATIONS = ClassName.get("dev.llmtask.codegen", "Violations");
   private static final ClassName ANSWER_CONSTRAINTS = ClassName.get("dev.llmtask.codegen", "AnswerConstraints");
   private static final ClassName PATTERN = ClassName.get("java.util.regex", "Pattern");
@@ -41,14 +41,14 @@ final class ConstraintsWriter {
   private final Map<String, String> patterns = new HashMap<>(); // expression -> its constant
 
   /** {@code methodNames} and {@code constants} are the names the generated class already uses. */
-  ConstraintsWriter(Types types, Set<String> methodNames, Set<String> constants) {
+  public ConstraintsWriter(Types types, Set<String> methodNames, Set<String> constants) {
     this.types = types;
     this.methodNames = methodNames;
     this.constants = constants;
   }
 
   /** The method reference that checks the root record of {@code checks}, e.g. {@code RotationDesk_LlmTask::checkRotationDecision}. */
-  CodeBlock reference(ClassName generated, AnswerChecks checks) {
+  public CodeBlock reference(ClassName generated, AnswerChecks checks) {
     if (checks.records().size() == 1 && checks.records().get(0).components().isEmpty()) {
       return CodeBlock.of("$T.none()", ANSWER_CONSTRAINTS);
     }
@@ -67,7 +67,7 @@ final class ConstraintsWriter {
   }
 
   /** Adds the registered records' methods and their pattern constants to {@code type}. */
-  void writeTo(TypeSpec.Builder type) {
+  public void writeTo(TypeSpec.Builder type) {
     for (RecordChecks r : records.values()) {
       type.addMethod(method(r, type));
     }

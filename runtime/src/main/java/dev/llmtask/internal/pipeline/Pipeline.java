@@ -140,6 +140,13 @@ final class Pipeline implements TaskRunner {
   @Override
   public void checkRoutes(TaskSpec<?> spec) {
     validator.needs(spec.decoder()); // a task checked by Hibernate Validator: start its bootstrap now
+    for (dev.llmtask.codegen.ToolSet<?> set : spec.tools()) {
+      for (dev.llmtask.codegen.ToolSpec<?, ?> tool : set.tools()) {
+        if (tool.decoder() != null) {
+          validator.needs(tool.decoder());
+        }
+      }
+    }
     CallPolicy policy;
     try {
       policy = CallPolicy.resolve(spec, dev.llmtask.CallOptions.none(), settings);
