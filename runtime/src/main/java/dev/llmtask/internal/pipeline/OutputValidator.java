@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
@@ -183,7 +184,9 @@ final class OutputValidator {
 
   private static Validator bootstrap() {
     java.util.Objects.requireNonNull(QuietVersion.LOGGER); // set before the first use of Hibernate Validator
-    // ParameterMessageInterpolator: standard messages without an expression-language dependency.
+    // ParameterMessageInterpolator: standard messages without an expression-language dependency, in
+    // English whatever the JVM's locale, as the checks the processor writes as code word them (and so
+    // telemetry reasons read the same on every machine).
     // No META-INF/validation.xml is read (answers are checked by their annotations alone), which
     // spares start-up the XML parser; every property is traversable, as without JPA, so caching the
     // resolver's answers (a map and a holder per constraint on every validate) would be waste. The
@@ -194,7 +197,7 @@ final class OutputValidator {
         .ignoreXmlConfiguration()
         .traversableResolver(ALL_TRAVERSABLE)
         .enableTraversableResolverResultCache(false)
-        .messageInterpolator(new ParameterMessageInterpolator())
+        .messageInterpolator(new ParameterMessageInterpolator(Set.of(Locale.ENGLISH), Locale.ENGLISH, false))
         .buildValidatorFactory()
         .getValidator();
   }

@@ -41,7 +41,7 @@ class LogLinesAreDocumentedTest {
       TelemetrySink slf4j = TelemetrySink.slf4j();
       slf4j.accept(record(CallStatus.OK, null));
       slf4j.accept(record(CallStatus.RATE_LIMITED, "HTTP 429 rate_limit_exceeded"));
-      RateCard.none().cost("model-without-a-price", 10, 0, 10);
+      RateCard.builder().build().cost("model-without-a-price", 10, 0, 10);
       new LoggingBudgetAlertListener().thresholdCrossed(new BudgetAlert(Budget.global(BudgetPeriod.DAY).maxTokens(100), null,
           "day 2026-12-02", 80, new Spend(0, 80)));
       new TelemetryDispatcher(List.of(r -> {
