@@ -55,7 +55,7 @@ class GeneratedConstraintsTest {
           @Size(min = 2, max = 4) String shortText,
           @Size(min = 1, max = 3) List<String> tags,
           @NotEmpty List<@NotBlank @Size(max = 3) String> labels,
-          @Min(0) @Max(365) int days,
+          @NotNull @Min(0) @Max(365) int days,
           @Min(-5) Integer boxed,
           @Max(9007199254740993L) long big,
           @Min(1) @Max(10) double ratio,

@@ -127,6 +127,9 @@ final class AnswerChecksReader {
     for (AnnotationMirror a : declared) {
       if (Annotations.name(a).equals(VALID)) {
         valid = true;
+      } else if (type.getKind().isPrimitive() && Annotations.name(a).equals(CONSTRAINTS + "NotNull")
+          && a.getElementValues().isEmpty()) {
+        continue; // a primitive is never null: Hibernate Validator's check always passes
       } else if (isValidation(a)) {
         Rule r = rule(a, type, list);
         if (r == null) {
