@@ -4,6 +4,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
+import java.nio.charset.CoderResult;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CancellationException;
@@ -98,13 +99,15 @@ final class SseExchange {
   }
 
   /** Splits the body into lines and lines into events; hands each event to the provider's reader. */
-  private static final class EventSubscriber extends EagerBodySubscriber<Void> {
+  static final class EventSubscriber extends EagerBodySubscriber<Void> {
     private final SseEvents events;
     private final CompletableFuture<ModelReply> finished;
     private final StringBuilder line = new StringBuilder(256);
     private final StringBuilder data = new StringBuilder(256);
     private final java.nio.charset.CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder();
     private final java.nio.CharBuffer chars = java.nio.CharBuffer.allocate(8192);
+    /** The first bytes of a character cut at a buffer's end, in write mode; empty between characters. */
+    private final ByteBuffer carry = ByteBuffer.allocate(8);
     private final int maxBytes;
     private final int maxLineChars;
     private long received;
@@ -134,14 +137,7 @@ final class SseExchange {
           if (received > maxBytes) {
             throw HttpFailures.oversized(200, "the event stream exceeds " + maxBytes + " bytes (maxResponseBytes)");
           }
-          while (b.hasRemaining()) {
-            decoder.decode(b, chars, false);
-            chars.flip();
-            while (chars.hasRemaining()) {
-              accept(chars.get());
-            }
-            chars.clear();
-          }
+          decode(b);
         }
       } catch (ProviderException e) {
         finished.completeExceptionally(e);
@@ -149,6 +145,40 @@ final class SseExchange {
       } catch (RuntimeException e) {
         finished.completeExceptionally(HttpFailures.unreadable(200, "bad event (" + e.getClass().getSimpleName() + ")", null));
         cancel();
+      }
+    }
+
+    /**
+     * Decodes one buffer into lines. Every pass consumes input or fails: bytes that are not UTF-8 end
+     * the stream (the JSON of a plain answer fails the same way), and the first bytes of a character
+     * the next buffer completes wait in {@link #carry}. (Looping until the buffer was empty spun
+     * forever on either, holding one of the client's threads: a few such answers wedged every later
+     * exchange of the provider.)
+     */
+    private void decode(ByteBuffer b) {
+      while (carry.position() > 0 && b.hasRemaining()) { // complete the character cut at the last buffer's end
+        carry.put(b.get()).flip();
+        CoderResult r = decoder.decode(carry, chars, false);
+        carry.compact();
+        drain(r);
+      }
+      while (b.hasRemaining()) {
+        CoderResult r = decoder.decode(b, chars, false);
+        drain(r);
+        if (r.isUnderflow()) {
+          carry.put(b); // at most 3 bytes: the start of a character the next buffer completes
+        }
+      }
+    }
+
+    private void drain(CoderResult r) {
+      chars.flip();
+      while (chars.hasRemaining()) {
+        accept(chars.get());
+      }
+      chars.clear();
+      if (r.isError()) {
+        throw HttpFailures.unreadable(200, "the event stream is not UTF-8", null);
       }
     }
 

@@ -308,6 +308,34 @@ class HostileProviderTest {
     assertThat(e.record().attempts()).isEqualTo(1);
   }
 
+  /**
+   * Bytes that are not UTF-8 in an event stream (WireFuzzTest's random bodies) used to stop the
+   * reader where it was: it looped on them forever, holding one of the client's two threads, so
+   * after two such streams every later exchange of that provider waited for its deadline. Now the
+   * stream fails at once (a stream that has opened is not sent again) and the next call is answered.
+   */
+  @ParameterizedTest(name = "anthropic={0}")
+  @ValueSource(booleans = {true, false})
+  void anEventStreamThatIsNotUtf8FailsItsCallAndTheProviderAnswersTheNextCall(boolean anthropicWire) {
+    LlmRuntime rt = anthropicWire ? anthropic() : openAi();
+    byte[] notUtf8 = {'d', 'a', 't', 'a', ':', ' ', '{', (byte) 0xff, (byte) 0xfe, '}', '\n', '\n'};
+    for (int i = 0; i < 3; i++) { // more hostile streams than the client has threads
+      sim.enqueue(SimulatedReply.raw(200, "text/event-stream", notUtf8));
+
+      LlmTaskException e = streamFailure(rt);
+
+      assertThat(e.status()).isEqualTo(CallStatus.PROVIDER_ERROR);
+      assertThat(e.record().failureReason()).contains("the event stream is not UTF-8");
+      assertThat(e.record().attempts()).isEqualTo(1);
+    }
+    sim.enqueue(SimulatedReply.json(VALID));
+    assertThat(ROTATION.stream(rt, RotationFixture.invocation("after-stream")).await().rotationWindowDays()).isEqualTo(30);
+    sim.enqueue(SimulatedReply.json(VALID));
+    assertThat(ROTATION.call(rt, RotationFixture.invocation("after-call")).rotationWindowDays()).isEqualTo(30);
+    assertThat(records).extracting(CallRecord::status).containsExactly(CallStatus.PROVIDER_ERROR,
+        CallStatus.PROVIDER_ERROR, CallStatus.PROVIDER_ERROR, CallStatus.OK, CallStatus.OK);
+  }
+
   @ParameterizedTest
   @ValueSource(booleans = {true, false})
   void aFiftyMegabyteBodyCostsTheClientNoMoreThanAFewTimesTheCapInAllocations(boolean streamed) {
