@@ -31,19 +31,13 @@ class RateCardTest {
 
   @Test
   void anUnpricedModelHasAnUnknownCostAndOneWarningNamingIt() {
-    Logger log = (Logger) LoggerFactory.getLogger(RateCard.class);
-    ListAppender<ILoggingEvent> appender = new ListAppender<>();
-    appender.start();
-    log.addAppender(appender);
-    try {
+    ListAppender<ILoggingEvent> appender = logged(() -> {
       RateCard card = RateCard.builder().model("priced", BigDecimal.ONE, BigDecimal.ONE, BigDecimal.ONE).build();
       assertThat(card.cost("unpriced-model-1", 1000, 0, 1000)).isNull();
       assertThat(card.cost("unpriced-model-1", 5, 0, 5)).isNull();
       assertThat(card.cost("unpriced-model-2", 5, 0, 5)).isNull();
       assertThat(card.cost("priced", 1_000_000, 0, 0)).isEqualByComparingTo("1");
-    } finally {
-      log.detachAppender(appender);
-    }
+    });
     assertThat(appender.list).extracting(ILoggingEvent::getLevel).containsOnly(Level.WARN);
     assertThat(appender.list).extracting(ILoggingEvent::getFormattedMessage)
         .hasSize(2)
@@ -54,19 +48,25 @@ class RateCardTest {
 
   @Test
   void noneHasNoPricesOnPurposeAndWarnsAboutNoModelWhileAnEmptyCardDoes() {
+    assertThat(logged(() -> assertThat(RateCard.none().cost("none-model", 1000, 0, 1000)).isNull()).list).isEmpty();
+    ListAppender<ILoggingEvent> appender =
+        logged(() -> assertThat(RateCard.builder().build().cost("empty-card-model", 1000, 0, 1000)).isNull());
+    assertThat(appender.list).extracting(ILoggingEvent::getFormattedMessage).singleElement()
+        .satisfies(m -> assertThat(m).contains("empty-card-model"));
+  }
+
+  /** What {@code body} logs under {@code dev.llmtask.RateCard}. */
+  private static ListAppender<ILoggingEvent> logged(Runnable body) {
     Logger log = (Logger) LoggerFactory.getLogger(RateCard.class);
     ListAppender<ILoggingEvent> appender = new ListAppender<>();
     appender.start();
     log.addAppender(appender);
     try {
-      assertThat(RateCard.none().cost("none-model", 1000, 0, 1000)).isNull();
-      assertThat(appender.list).isEmpty();
-      assertThat(RateCard.builder().build().cost("empty-card-model", 1000, 0, 1000)).isNull();
+      body.run();
     } finally {
       log.detachAppender(appender);
     }
-    assertThat(appender.list).extracting(ILoggingEvent::getFormattedMessage).singleElement()
-        .satisfies(m -> assertThat(m).contains("empty-card-model"));
+    return appender;
   }
 
   @Test

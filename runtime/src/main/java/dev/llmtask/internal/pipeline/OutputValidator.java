@@ -18,7 +18,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -242,75 +241,45 @@ final class OutputValidator {
     return new Verdict<>(value, violations, joined, joined, how);
   }
 
-  /** The sorted violations, {@code List.of()} when none: a valid answer, the common case, allocates no collection here. */
-  @SuppressWarnings("unchecked")
+  /**
+   * The sorted violations, {@code List.of()} when none: of each element of a list answer (a null
+   * element is one), else of the answer, by the decoder's generated checks, by Hibernate Validator, or
+   * by nothing at all for plain values.
+   */
   private <T> List<String> beanViolations(T value, OutputDecoder<T> decoder) {
-    AnswerConstraints<Object> generated = (AnswerConstraints<Object>) decoder.constraints();
-    if (generated != null) {
-      Violations found = new Violations();
-      if (value instanceof Collection<?> items) {
-        int i = 0;
-        for (Object item : items) {
-          if (item == null) {
-            found.add("items[" + i + "]", "", Violations.COMPONENT, "must not be null");
-          } else {
-            generated.check(item, "items[" + i + "].", found);
-          }
-          i++;
-        }
-      } else {
-        generated.check(value, "", found);
-      }
-      return found.toList();
-    }
-    if (plain(value)) {
-      return plainViolations(value);
-    }
-    Validator validator = validator().join();
-    Set<String> out = null;
+    AnswerConstraints<Object> checks = checksFor(value, decoder);
+    Violations found = new Violations();
     if (value instanceof Collection<?> items) {
       int i = 0;
       for (Object item : items) {
         if (item == null) {
-          out = add(out, "items[" + i + "]: must not be null");
+          found.add("items[" + i + "]", "", Violations.COMPONENT, "must not be null");
         } else {
-          out = addAll(out, validator.validate(item), "items[" + i + "].");
+          checks.check(item, "items[" + i + "].", found);
         }
         i++;
       }
     } else {
-      out = addAll(out, validator.validate(value), "");
+      checks.check(value, "", found);
     }
-    return out == null ? List.of() : new ArrayList<>(out);
+    return found.toList();
   }
 
-  /** A value that is not a record has no constraints to check; a list of them may hold a null. */
-  private static List<String> plainViolations(Object value) {
-    Set<String> out = null;
-    if (value instanceof Collection<?> items) {
-      int i = 0;
-      for (Object item : items) {
-        if (item == null) {
-          out = add(out, "items[" + i + "]: must not be null");
-        }
-        i++;
-      }
+  @SuppressWarnings("unchecked")
+  private <T> AnswerConstraints<Object> checksFor(T value, OutputDecoder<T> decoder) {
+    AnswerConstraints<Object> generated = (AnswerConstraints<Object>) decoder.constraints();
+    if (generated != null) {
+      return generated;
     }
-    return out == null ? List.of() : new ArrayList<>(out);
+    return plain(value) ? AnswerConstraints.none() : hibernate;
   }
 
-  private static Set<String> addAll(Set<String> out, Set<? extends ConstraintViolation<?>> violations, String prefix) {
-    for (ConstraintViolation<?> v : violations) {
-      out = add(out, prefix + v.getPropertyPath() + ": " + v.getMessage());
+  /** Hibernate Validator's violations of one record, each as its path and message. */
+  private final AnswerConstraints<Object> hibernate = (item, prefix, out) -> {
+    for (ConstraintViolation<Object> v : validator().join().validate(item)) {
+      out.add(prefix, v.getPropertyPath().toString(), Violations.COMPONENT, v.getMessage());
     }
-    return out;
-  }
-
-  private static Set<String> add(Set<String> out, String violation) {
-    Set<String> set = out == null ? new TreeSet<>() : out;
-    set.add(violation);
-    return set;
-  }
+  };
 
   private static <T> List<String> checkViolations(T value, List<NamedCheck<T>> checks) {
     List<String> out = null;
