@@ -116,9 +116,8 @@ final class AnswerChecksReader {
         return null;
       }
     }
-    String typeName = qualifiedName(type);
-    boolean list = "java.util.List".equals(typeName);
-    if ("java.util.Optional".equals(typeName)) {
+    boolean list = TypeText.is(type, "java.util.List");
+    if (TypeText.is(type, "java.util.Optional")) {
       return anyValidation(declared) || deepValidation(type) ? null
           : new ComponentChecks(name, type, List.of(), null, List.of(), null, null);
     }
@@ -202,9 +201,9 @@ final class AnswerChecksReader {
         return null; // a message, group, payload or flag of one's own
       }
     }
-    boolean string = "java.lang.String".equals(qualifiedName(type));
+    boolean string = TypeText.is(type, "java.lang.String");
     boolean number = isNumber(type);
-    boolean bool = type.getKind() == TypeKind.BOOLEAN || "java.lang.Boolean".equals(qualifiedName(type));
+    boolean bool = type.getKind() == TypeKind.BOOLEAN || TypeText.is(type, "java.lang.Boolean");
     boolean reference = !type.getKind().isPrimitive();
     return switch (simple) {
       case "NotNull" -> reference ? new Rule("notNull", List.of(), null) : null;
@@ -246,7 +245,7 @@ final class AnswerChecksReader {
   private static boolean isNumber(TypeMirror type) {
     return switch (type.getKind()) {
       case INT, LONG, SHORT, BYTE, DOUBLE -> true;
-      case DECLARED -> NUMBERS.contains(qualifiedName(type));
+      case DECLARED -> NUMBERS.contains(((TypeElement) ((DeclaredType) type).asElement()).getQualifiedName().toString());
       default -> false;
     };
   }
@@ -288,10 +287,5 @@ final class AnswerChecksReader {
     }
     Element e = ((DeclaredType) type).asElement();
     return e.getKind() == ElementKind.RECORD ? (TypeElement) e : null;
-  }
-
-  private static String qualifiedName(TypeMirror type) {
-    return type.getKind() == TypeKind.DECLARED
-        ? ((TypeElement) ((DeclaredType) type).asElement()).getQualifiedName().toString() : null;
   }
 }

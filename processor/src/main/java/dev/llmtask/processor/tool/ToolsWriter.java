@@ -87,8 +87,7 @@ public final class ToolsWriter {
       }
       TypeName args = tool.argumentsType() == null ? ClassName.get(Void.class) : TypeName.get(tool.argumentsType());
       // the arguments' constraints as code when the processor can write them, else Hibernate Validator checks them
-      CodeBlock checks = tool.arguments() == null || tool.arguments().checks() == null ? CodeBlock.of("")
-          : CodeBlock.of(", $L", constraints.reference(generated, tool.arguments().checks()));
+      CodeBlock checks = constraints.decoderArgument(generated, tool.arguments() == null ? null : tool.arguments().checks());
       CodeBlock decoder = tool.argumentsType() == null ? CodeBlock.of("null")
           : CodeBlock.of("$T.of($T.class$L)", OUTPUT_DECODER, TypeName.get(types.erasure(tool.argumentsType())), checks);
       CodeBlock invoke = tool.argumentsType() == null ? CodeBlock.of("(tools, arguments) -> tools.$N()", tool.method().getSimpleName().toString())

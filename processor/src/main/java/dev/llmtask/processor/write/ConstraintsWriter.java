@@ -47,8 +47,17 @@ public final class ConstraintsWriter {
     this.constants = constants;
   }
 
+  /**
+   * What a decoder factory takes after its other arguments: {@code , <method reference>} when the
+   * processor writes {@code checks} as code, nothing when {@code checks} is null (Hibernate Validator
+   * checks the record).
+   */
+  public CodeBlock decoderArgument(ClassName generated, AnswerChecks checks) {
+    return checks == null ? CodeBlock.of("") : CodeBlock.of(", $L", reference(generated, checks));
+  }
+
   /** The method reference that checks the root record of {@code checks}, e.g. {@code RotationDesk_LlmTask::checkRotationDecision}. */
-  public CodeBlock reference(ClassName generated, AnswerChecks checks) {
+  private CodeBlock reference(ClassName generated, AnswerChecks checks) {
     if (checks.records().size() == 1 && checks.records().get(0).components().isEmpty()) {
       return CodeBlock.of("$T.none()", ANSWER_CONSTRAINTS);
     }
@@ -61,7 +70,7 @@ public final class ConstraintsWriter {
   private void register(RecordChecks r) {
     String qn = r.type().getQualifiedName().toString();
     if (!methods.containsKey(qn)) {
-      methods.put(qn, unique("check" + r.type().getSimpleName(), methodNames));
+      methods.put(qn, ImplementationWriter.unique("check" + r.type().getSimpleName(), methodNames));
       records.put(qn, r);
     }
   }
@@ -133,18 +142,10 @@ public final class ConstraintsWriter {
     if (existing != null) {
       return existing;
     }
-    String constant = unique(dev.llmtask.processor.model.Names.constantCase(property) + "_PATTERN", constants);
+    String constant = ImplementationWriter.unique(dev.llmtask.processor.model.Names.constantCase(property) + "_PATTERN", constants);
     patterns.put(regexp, constant);
     type.addField(FieldSpec.builder(PATTERN, constant, Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
         .initializer("$T.compile($S)", PATTERN, regexp).build());
     return constant;
-  }
-
-  private static String unique(String base, Set<String> taken) {
-    String name = base;
-    for (int i = 2; !taken.add(name); i++) {
-      name = base + i;
-    }
-    return name;
   }
 }

@@ -174,8 +174,7 @@ public final class ImplementationWriter {
     OutputModel output = task.output();
     TypeName decodeClass = TypeName.get(types.erasure(output.decodeType()));
     // the answer's constraints as code when the processor can write them, else Hibernate Validator checks them
-    CodeBlock checks = output.checks() == null ? CodeBlock.of("")
-        : CodeBlock.of(", $L", constraints.reference(generated, output.checks()));
+    CodeBlock checks = constraints.decoderArgument(generated, output.checks());
     CodeBlock decoder = switch (output.kind()) {
       case RECORD -> CodeBlock.of("$T.of($T.class$L)", OUTPUT_DECODER, decodeClass, checks);
       case WRAPPED -> CodeBlock.of("$T.wrapped($T.class, $S)", OUTPUT_DECODER, decodeClass, OutputModel.VALUE_PROPERTY);
@@ -396,7 +395,8 @@ public final class ImplementationWriter {
     return out.append("\"\"\"").toString();
   }
 
-  private static String unique(String base, Set<String> taken) {
+  /** {@code base}, or {@code base2}, {@code base3}, … : the first name not in {@code taken}, which it joins. */
+  static String unique(String base, Set<String> taken) {
     String name = base;
     for (int i = 2; !taken.add(name); i++) {
       name = base + i;
