@@ -99,7 +99,7 @@ public final class LlmRuntime {
     private int maxOutputTokens = 4096;
     private Duration streamIdleTimeout = Duration.ofSeconds(15);
     private final Map<String, CallOptions> taskOptions = new HashMap<>();
-    private RateCard rateCard = RateCard.builder().build(); // no prices, and a warning per unpriced model
+    private RateCard rateCard = RateCard.unpriced();
     private final List<TelemetrySink> sinks = new ArrayList<>();
     private byte[] fingerprintKey;
     private final Map<String, LlmProvider> namedProviders = new LinkedHashMap<>();

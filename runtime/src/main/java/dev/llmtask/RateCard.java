@@ -44,6 +44,8 @@ public final class RateCard {
     static final Logger LOG = LoggerFactory.getLogger(RateCard.class);
   }
   private static final RateCard NONE = new RateCard(Map.of(), false);
+  /** A runtime's card when it is given none: one per JVM, so each unpriced model is warned about once. */
+  private static final RateCard UNPRICED = new RateCard(Map.of(), true);
 
   private final Map<String, Rate> rates;
   private final boolean warns;
@@ -60,6 +62,11 @@ public final class RateCard {
    */
   public static RateCard none() {
     return NONE;
+  }
+
+  /** The card of a runtime given none: no prices, and one warning per unpriced model. */
+  static RateCard unpriced() {
+    return UNPRICED;
   }
 
   /**
